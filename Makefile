@@ -1,0 +1,54 @@
+# Shelfmark: two commands on a fresh machine.
+#   make run   install everything, migrate, load demo data, serve on http://127.0.0.1:8000
+#   make test  install everything, lint, type-check, run the suite on SQLite and on PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := postgresql postgresql-contrib yaz chromium fonts-wqy-microhei libgomp1
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-packages lint typecheck test-sqlite test-postgres demo clean bench
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+system-packages:
+	@bash scripts/install-system-packages.sh $(APT_PACKAGES)
+
+run: install
+	$(BIN)/shelfmark migrate --no-input
+	$(BIN)/shelfmark demo
+	$(BIN)/shelfmark runserver $(HOST):$(PORT)
+
+demo: install
+	$(BIN)/shelfmark migrate --no-input
+	$(BIN)/shelfmark demo
+
+lint: install
+	$(BIN)/ruff check shelfmark tests bench
+	$(BIN)/ruff format --check shelfmark tests bench
+
+typecheck: install
+	$(BIN)/mypy shelfmark
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: system-packages install lint typecheck test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/catalog.py --records 20000 --database both
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""Append audit events from inside a service's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from shelfmark.core.models import AuditEvent
+
+
+def record(
+    kind: str,
+    *,
+    actor: Any = None,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append one audit event naming its actor and target object."""
+    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        kind=kind,
+        actor=user,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        data=data or {},
+        created_at=now or timezone.now(),
+    )
+
+
+def record_many(kind: str, *, actor: Any = None, data: list[dict[str, Any]], now: datetime | None = None) -> None:
+    """Append one event per item in bulk, for batch services such as MARC import."""
+    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    stamp = now or timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            kind=kind,
+            actor=user,
+            object_type=d.pop("object_type", ""),
+            object_id=str(d.pop("object_id", "")),
+            data=d,
+            created_at=stamp,
+        )
+        for d in data
+    )

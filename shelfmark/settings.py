@@ -1,0 +1,133 @@
+"""Settings read from the environment, so one build serves a laptop and a production network."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SHELFMARK_DATA_DIR") or Path.cwd() / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Return the key from the environment, else the one generated on first run and kept in DATA_DIR."""
+    if key := os.environ.get("SHELFMARK_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("SHELFMARK_DEBUG", "1") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("SHELFMARK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+BASE_URL = os.environ.get("SHELFMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "shelfmark.core",
+    "shelfmark.libraries",
+    "shelfmark.accounts",
+    "shelfmark.catalog",
+    "shelfmark.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "shelfmark.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "shelfmark.wsgi.application"
+
+
+def _database() -> dict[str, Any]:
+    """Use DATABASE_URL when set; else embedded SQLite in DATA_DIR with WAL and immediate transactions."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            config.setdefault("TEST", {})["TEMPLATE"] = "template0"
+            config["TEST"]["CHARSET"] = "UTF8"
+        return config
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "shelfmark.sqlite3",
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": os.environ.get("SHELFMARK_TEST_SQLITE") or None},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("SHELFMARK_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Background jobs: Huey on SQLite in the data dir by default, Redis when REDIS_URL is set; tests run immediate.
+if os.environ.get("REDIS_URL"):
+    HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "shelfmark", "url": os.environ["REDIS_URL"]}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "shelfmark", "filename": str(DATA_DIR / "jobs.sqlite3")}
+HUEY["immediate"] = os.environ.get("SHELFMARK_JOBS_IMMEDIATE", "0") == "1"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SHELFMARK_LOG_LEVEL", "WARNING")},
+}

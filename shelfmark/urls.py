@@ -1,0 +1,14 @@
+"""URL map: admin, JSON API, staff pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from shelfmark.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/staff/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

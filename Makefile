@@ -33,8 +33,8 @@ demo: install
 	$(BIN)/shelfmark demo
 
 lint: install
-	$(BIN)/ruff check shelfmark tests bench
-	$(BIN)/ruff format --check shelfmark tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install
 	$(BIN)/mypy shelfmark

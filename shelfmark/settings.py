@@ -82,8 +82,12 @@ def _database() -> dict[str, Any]:
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         if config["ENGINE"] == "django.db.backends.postgresql":
-            config.setdefault("TEST", {})["TEMPLATE"] = "template0"
-            config["TEST"]["CHARSET"] = "UTF8"
+            # One test database per process, so that concurrent suites on one server do not drop each other's.
+            config["TEST"] = {
+                "TEMPLATE": "template0",
+                "CHARSET": "UTF8",
+                "NAME": f"test_{config['NAME']}_{os.getpid()}",
+            }
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -1,0 +1,1 @@
+"""Word lists and record layouts for the generated Chinese catalogue (benchmarks and demo data)."""

@@ -72,6 +72,7 @@ class Book:
     edition: str
     summary: str = ""
     translated_from: str = ""
+    is_legal_deposit: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -235,4 +236,6 @@ class BookMaker:
             edition=f"{rng.choice('2345')}版" if rng.random() < 0.07 else "",
             summary=f"本书介绍了{''.join(pieces[:2])}的相关内容。" if rng.random() < 0.3 else "",
             translated_from=translated_from,
+            # Provincial publishers deposit their books with the provincial library (呈缴本).
+            is_legal_deposit=place in ("沈阳", "大连") and year >= 2000 and rng.random() < 0.5,
         )

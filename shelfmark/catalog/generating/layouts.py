@@ -8,7 +8,16 @@ from shelfmark.catalog.generating.iso2709 import DataField, Field, encode
 # Leader/09 is undefined in UNIMARC; "a" tells pymarc and yaz that the bytes are UTF-8, as 100$a/26 says too.
 CNMARC_LEADER = "{length}nam0a22{base}   450 "
 MARC21_LEADER = "{length}nam a22{base} i 4500"
+# The local field 998 $a carries the provincial library's own flags: 地方文献 (local document), 呈缴本 (deposit).
+LOCAL_FLAGS_TAG = "998"
 _PROVINCE_CODES = {"北京": "110000", "上海": "310000", "沈阳": "210000", "大连": "210000", "南京": "320000"}
+
+
+def _local_flags(book: Book) -> list[Field]:
+    flags = [("a", "地方文献")] if book.local_place else []
+    if book.is_legal_deposit:
+        flags.append(("a", "呈缴本"))
+    return [(LOCAL_FLAGS_TAG, "  ", flags)] if flags else []
 
 
 def _catalogued(book: Book, month_day: str) -> str:
@@ -64,7 +73,7 @@ def cnmarc(book: Book, *, control_number: str, month_day: str) -> bytes:
         romanized = person.romanized if person.country else pinyin(person.name)
         fields.append((tag, " 0", (("a", person.name), ("A", romanized.lower()), ("4", person.role))))
     fields.append(("801", " 0", (("a", "CN"), ("b", "LN"), ("c", entered))))
-    return encode(CNMARC_LEADER, fields)
+    return encode(CNMARC_LEADER, [*fields, *_local_flags(book)])
 
 
 def _linked(
@@ -155,4 +164,4 @@ def marc21(book: Book, *, control_number: str, month_day: str) -> bytes:
         )
         fields.append(field)
         vernacular.append(original)
-    return encode(MARC21_LEADER, [*fields, *vernacular])
+    return encode(MARC21_LEADER, [*fields, *vernacular, *_local_flags(book)])

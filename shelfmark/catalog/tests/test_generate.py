@@ -173,3 +173,18 @@ def test_zero_records_writes_an_empty_file(tmp_path):
     assert write_catalog(out, records=0) == 0
     # then
     assert out.read_bytes() == b""
+
+
+def test_local_documents_and_legal_deposit_copies_are_flagged_in_998(catalog):
+    # given the records whose subject is a Liaoning place, and those flagged as deposit copies
+    local = [r for r in catalog if r.get("607") or r.get("651")]
+    flagged = {id(r) for r in catalog for f in r.get_fields("998") if "地方文献" in f.get_subfields("a")}
+    deposit = [r for r in catalog for f in r.get_fields("998") if "呈缴本" in f.get_subfields("a")]
+    # then every local document carries the 地方文献 flag, and some Liaoning books are deposit copies
+    assert {id(r) for r in local} == flagged
+    assert deposit
+    assert all(
+        ((r.get("210") or r.get("880"))["a"]).startswith(("沈阳", "大连", "Shenyang", "Dalian"))
+        for r in deposit
+        if r.get("210")
+    )

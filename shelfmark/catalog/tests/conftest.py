@@ -1,9 +1,7 @@
-"""Catalogue test helpers: where the shared MARC samples are, and a stand-in search index."""
+"""Catalogue test helpers: where the shared MARC samples are, and a recorder standing in for the index."""
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,13 +29,10 @@ class IndexCalls:
 
 @pytest.fixture
 def index_calls(monkeypatch: pytest.MonkeyPatch) -> IndexCalls:
-    """Replace the search index with a recorder, for tests of writes that must not depend on search."""
-    import shelfmark.catalog.search as search_package
+    """Record what writes hand to the search index instead of indexing (for tests that are not about search)."""
+    from shelfmark.catalog.search import index
 
     calls = IndexCalls()
-    fake = types.ModuleType("shelfmark.catalog.search.index")
-    fake.index_records = lambda records: calls.indexed.append([record.pk for record in records])  # type: ignore[attr-defined]
-    fake.remove_records = lambda ids: calls.removed.append(list(ids))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "shelfmark.catalog.search.index", fake)
-    monkeypatch.setattr(search_package, "index", fake, raising=False)
+    monkeypatch.setattr(index, "index_records", lambda records: calls.indexed.append([r.pk for r in records]))
+    monkeypatch.setattr(index, "remove_records", lambda ids: calls.removed.append(list(ids)))
     return calls

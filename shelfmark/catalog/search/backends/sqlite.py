@@ -1,0 +1,84 @@
+"""SQLite FTS5: one column per field, tokens pre-cut in Python, the ascii tokenizer splitting on spaces only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from ..query import All, AnyOf, Node, Term
+from ..tokens import FIELDS, RecordTokens
+from .base import TABLE, Sql
+
+# ascii: every non-ASCII character is a token character, so pre-cut Chinese tokens stay whole;
+# "." and "-" too, for class numbers. detail=column keeps column filters and drops unused positions.
+CREATE_TABLE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
+    f"{', '.join(FIELDS)}, text UNINDEXED, tokenize = \"ascii tokenchars '.-'\", detail = column)"
+)
+_INSERT = f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}, text) VALUES ({', '.join(['%s'] * (len(FIELDS) + 2))})"
+_BATCH = 500
+
+
+def expression(node: Node) -> str:
+    """Compile a query tree to an FTS5 MATCH expression with column filters."""
+    if isinstance(node, Term):
+        star = "*" if node.prefix else ""
+        return f'{{{" ".join(node.fields)}}} : "{node.token}"{star}'
+    joiner = " AND " if isinstance(node, All) else " OR "
+    assert isinstance(node, All | AnyOf)
+    return "(" + joiner.join(expression(part) for part in node.parts) + ")"
+
+
+def _phrases(phrases: Sequence[str]) -> Sql:
+    return "".join(" AND instr(text, %s) > 0" for _ in phrases), list(phrases)
+
+
+class SqliteBackend:
+    """Search on SQLite's FTS5."""
+
+    def write(self, rows: Sequence[RecordTokens]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            self._delete(cursor, [row.record_id for row in rows])
+            cursor.executemany(
+                _INSERT,
+                [(row.record_id, *(" ".join(row.fields[f]) for f in FIELDS), row.text) for row in rows],
+            )
+
+    def delete(self, record_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            self._delete(cursor, list(record_ids))
+
+    def _delete(self, cursor: object, ids: list[int]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            cursor.execute(  # type: ignore[attr-defined]
+                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk
+            )
+
+    def clear(self) -> None:
+        # Dropping is much faster than deleting a million FTS5 rows one by one.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(CREATE_TABLE)
+
+    def finish_rebuild(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+
+    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None) -> Sql:
+        text = expression(node)
+        if minus is not None:
+            text = f"({text}) NOT ({expression(minus)})"
+        extra, params = _phrases(phrases)
+        return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s{extra}", [text, *params]
+
+    def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
+        extra, params = _phrases(phrases)
+        sql = f"EXISTS (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = {id_expr}{extra})"
+        return sql, [expression(node), *params]
+
+    def raw_count(self, node: Node) -> Sql:
+        return f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [expression(node)]

@@ -1,0 +1,185 @@
+"""Facets (分面): count hits per value of a dimension, and narrow a search to one chosen value.
+
+Built-in dimensions read columns of catalog.Record. The holdings module adds "library holding it"
+by calling `register()` with a dimension whose `count` looks its items up by record id and whose
+`where` is an EXISTS over its item table; until items exist, `library` is the cataloguing library.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from shelfmark.catalog.models import ResourceType
+from shelfmark.core.errors import InvalidInput
+from shelfmark.libraries.models import Library
+
+Sql = tuple[str, list[Any]]
+
+# 中国图书馆分类法 main classes, by the letter that starts a class number.
+CLC_CLASSES = {
+    "A": "马克思主义、列宁主义、毛泽东思想、邓小平理论",
+    "B": "哲学、宗教",
+    "C": "社会科学总论",
+    "D": "政治、法律",
+    "E": "军事",
+    "F": "经济",
+    "G": "文化、科学、教育、体育",
+    "H": "语言、文字",
+    "I": "文学",
+    "J": "艺术",
+    "K": "历史、地理",
+    "N": "自然科学总论",
+    "O": "数理科学和化学",
+    "P": "天文学、地球科学",
+    "Q": "生物科学",
+    "R": "医药、卫生",
+    "S": "农业科学",
+    "T": "工业技术",
+    "U": "交通运输",
+    "V": "航空、航天",
+    "X": "环境科学、安全科学",
+    "Z": "综合性图书",
+}
+LANGUAGES = {
+    "chi": "中文",
+    "zho": "中文",
+    "eng": "英语",
+    "jpn": "日语",
+    "kor": "朝鲜语",
+    "rus": "俄语",
+    "fre": "法语",
+    "ger": "德语",
+    "spa": "西班牙语",
+    "ita": "意大利语",
+    "ara": "阿拉伯语",
+    "lat": "拉丁语",
+    "mon": "蒙古语",
+    "tib": "藏语",
+    "uig": "维吾尔语",
+    "mul": "多语种",
+    "und": "未定",
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with the number of hits that have it."""
+
+    value: str
+    label: str
+    count: int
+
+
+class Dimension(Protocol):
+    """A facet: `columns` of catalog_record it needs per hit, its counts, and its filter condition."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> Any: ...
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+
+    def count(self, rows: Sequence[dict[str, Any]]) -> list[FacetValue]: ...
+
+    def where(self, value: str) -> Sql:
+        """Return a condition on catalog_record aliased `r`; raise InvalidInput for a bad value."""
+        ...
+
+
+@dataclass(frozen=True)
+class ColumnDimension:
+    """A facet over one column of the record: its values counted, most frequent first."""
+
+    key: str
+    label: Any
+    column: str
+    labeller: Callable[[list[str]], dict[str, str]]
+    limit: int = 20
+    integer: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def value_of(self, row: dict[str, Any]) -> str:
+        value = row[self.column]
+        return "" if value is None else str(value)
+
+    def count(self, rows: Sequence[dict[str, Any]]) -> list[FacetValue]:
+        counts = Counter(v for v in (self.value_of(row) for row in rows) if v)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: self.limit]
+        labels = self.labeller([value for value, _count in top])
+        return [FacetValue(value, labels.get(value, value), n) for value, n in top]
+
+    def where(self, value: str) -> Sql:
+        if self.integer:
+            if not value.isdigit():
+                raise InvalidInput(f"{self.key} must be a number, not {value!r}", field=self.key)
+            return f"r.{self.column} = %s", [int(value)]
+        return f"r.{self.column} = %s", [value]
+
+
+@dataclass(frozen=True)
+class ClcDimension(ColumnDimension):
+    """CLC top class: the letter a class number starts with."""
+
+    def value_of(self, row: dict[str, Any]) -> str:
+        letter = (row[self.column] or "")[:1].upper()
+        return letter if letter in CLC_CLASSES else ""
+
+    def where(self, value: str) -> Sql:
+        if value.upper() not in CLC_CLASSES:
+            raise InvalidInput(f"{value!r} is not a CLC main class", field=self.key)
+        return f"upper(substr(r.{self.column}, 1, 1)) = %s", [value.upper()]
+
+
+def _same(values: list[str]) -> dict[str, str]:
+    return {value: value for value in values}
+
+
+def _resource_types(values: list[str]) -> dict[str, str]:
+    return {value: str(label) for value, label in ResourceType.choices}
+
+
+def _languages(values: list[str]) -> dict[str, str]:
+    return {value: LANGUAGES.get(value, value) for value in values}
+
+
+def _clc(values: list[str]) -> dict[str, str]:
+    return {value: f"{value} {CLC_CLASSES[value]}" for value in values if value in CLC_CLASSES}
+
+
+def _libraries(values: list[str]) -> dict[str, str]:
+    ids = [int(value) for value in values]
+    return {str(pk): name for pk, name in Library.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
+DIMENSIONS: list[Dimension] = [
+    ColumnDimension("resource_type", _("资源类型"), "resource_type", _resource_types),
+    ColumnDimension("language", _("语种"), "language", _languages),
+    ColumnDimension("year", _("出版年"), "year", _same, limit=30, integer=True),
+    ClcDimension("clc", _("中图法大类"), "clc_class", _clc, limit=len(CLC_CLASSES)),
+    # Cataloguing library (编目馆), until holdings registers "library holding it" under its own key.
+    ColumnDimension("library", _("编目馆"), "library_id", _libraries, integer=True),
+]
+
+
+def register(dimension: Dimension) -> None:
+    """Add a facet (or replace the one with the same key): the extension point for holdings."""
+    DIMENSIONS[:] = [d for d in DIMENSIONS if d.key != dimension.key] + [dimension]
+
+
+def dimension(key: str) -> Dimension:
+    """Return the facet with this key, or refuse an unknown one."""
+    for candidate in DIMENSIONS:
+        if candidate.key == key:
+            return candidate
+    raise InvalidInput(f"Unknown facet: {key}", field="filters")

@@ -1,0 +1,63 @@
+"""Keep the search index current: upsert on every record write, remove on delete, rebuild on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import transaction
+
+from shelfmark.catalog.models import Record
+
+from .backends import backend
+from .backends.base import SearchBackend
+from .tokens import record_tokens
+
+REBUILD_BATCH = 1000
+
+
+def index_records(records: Sequence[Record]) -> None:
+    """Upsert the index rows of these records, in the caller's transaction (one statement batch)."""
+    backend().write([record_tokens(record) for record in records])
+
+
+def remove_records(record_ids: Sequence[int]) -> None:
+    """Remove the index rows of these records (deleting a Record also removes its row by itself)."""
+    if record_ids:
+        backend().delete(record_ids)
+
+
+def rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-index every record in one transaction, streaming in id order; return how many were indexed.
+
+    Searches keep seeing the old index until the rebuild commits. `progress(done, total)` is called
+    after each batch.
+    """
+    engine = backend()
+    total = Record.objects.count()
+    done = 0
+    with transaction.atomic():
+        engine.clear()
+        batch: list[Record] = []
+        records = Record.objects.defer("marc").order_by("id")
+        for record in records.iterator(chunk_size=REBUILD_BATCH):
+            batch.append(record)
+            if len(batch) == REBUILD_BATCH:
+                done += _write(engine, batch, progress, done, total)
+                batch = []
+        if batch:
+            done += _write(engine, batch, progress, done, total)
+        engine.finish_rebuild()
+    return done
+
+
+def _write(
+    engine: SearchBackend,
+    batch: list[Record],
+    progress: Callable[[int, int], None] | None,
+    done: int,
+    total: int,
+) -> int:
+    engine.write([record_tokens(record) for record in batch])
+    if progress is not None:
+        progress(done + len(batch), max(total, done + len(batch)))
+    return len(batch)

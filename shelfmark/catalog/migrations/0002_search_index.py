@@ -19,7 +19,7 @@ SQLITE_DOWN = [
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TABLE catalog_search ("
-    " record_id bigint PRIMARY KEY REFERENCES catalog_record (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+    " record_id bigint PRIMARY KEY REFERENCES catalog_record (id) ON DELETE CASCADE,"
     " document tsvector NOT NULL,"
     " text text NOT NULL)",
     "CREATE INDEX catalog_search_document ON catalog_search USING gin (document)",

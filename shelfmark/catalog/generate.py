@@ -21,11 +21,17 @@ DUPLICATE_SHARE = 0.01
 _RECENT_BOOKS = 4096
 
 
+def control_prefix(seed: int) -> str:
+    """The prefix of the 001 control numbers generated with this seed (then the 9-digit position)."""
+    return f"SMG{seed % 1000:03d}"
+
+
 def iter_records(records: int, *, seed: int = 1, cnmarc_share: float = 0.5) -> Iterator[bytes]:
     """Yield `records` ISO 2709 records; the first n are the same whatever the total."""
     rng = random.Random(seed)
     maker = BookMaker(rng)
     recent: deque[Book] = deque(maxlen=_RECENT_BOOKS)
+    prefix = control_prefix(seed)
     for index in range(records):
         if recent and rng.random() < DUPLICATE_SHARE:
             book = recent[rng.randrange(len(recent))]  # the same book catalogued again (same ISBN)
@@ -34,7 +40,7 @@ def iter_records(records: int, *, seed: int = 1, cnmarc_share: float = 0.5) -> I
             recent.append(book)
         month_day = f"{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
         layout = cnmarc if rng.random() < cnmarc_share else marc21
-        yield layout(book, control_number=f"SMG{seed % 1000:03d}{index + 1:09d}", month_day=month_day)
+        yield layout(book, control_number=f"{prefix}{index + 1:09d}", month_day=month_day)
 
 
 def write_catalog(

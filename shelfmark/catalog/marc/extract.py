@@ -113,13 +113,55 @@ def _all(f: pymarc.Field, code: str) -> Iterator[str]:
             yield s.value
 
 
-def _control(record: pymarc.Record, tag: str) -> str:
+def _control(record: _Tags, tag: str) -> str:
     f = record.get(tag)
     return (f.data or "") if f is not None and f.control_field else ""
 
 
 def _fit(value: str, size: int) -> str:
     return value[:size]
+
+
+class _Tags:
+    """A record's fields grouped by tag once, so that the many lookups of extraction cost one dict get each."""
+
+    __slots__ = ("by_tag", "leader", "record")
+
+    def __init__(self, record: pymarc.Record) -> None:
+        self.record = record
+        self.leader = str(record.leader)
+        by_tag: dict[str, list[pymarc.Field]] = {}
+        for f in record.fields:
+            by_tag.setdefault(f.tag, []).append(f)
+        self.by_tag = by_tag
+
+    def get(self, tag: str) -> pymarc.Field | None:
+        found = self.by_tag.get(tag)
+        return found[0] if found else None
+
+    def get_fields(self, *tags: str) -> list[pymarc.Field]:
+        if len(tags) == 1:
+            return self.by_tag.get(tags[0], [])
+        return [f for tag in tags for f in self.by_tag.get(tag, ())]
+
+
+def marc_dict(record: pymarc.Record) -> dict[str, Any]:
+    """Return the record as MARC-in-JSON (what pymarc's as_dict gives, built in one pass)."""
+    return {
+        "leader": str(record.leader),
+        "fields": [
+            {f.tag: f.data}
+            if f.control_field
+            else {
+                f.tag: {
+                    "ind1": f.indicator1,
+                    "ind2": f.indicator2,
+                    "subfields": [{code: value} for code, value in f.subfields],
+                }
+            }
+            for f in record.fields
+        ],
+    }
 
 
 def detect_format(record: pymarc.Record) -> str:
@@ -134,19 +176,20 @@ def extract(record: pymarc.Record, *, marc_format: str = "auto") -> RecordFields
     if marc_format not in FORMATS:
         raise UnknownMarcFormat(name=marc_format, field="marc_format")
     chosen = detect_format(record) if marc_format == "auto" else marc_format
-    values = _cnmarc(record) if chosen == "cnmarc" else _marc21(record)
+    tags = _Tags(record)
+    values = _cnmarc(tags) if chosen == "cnmarc" else _marc21(tags)
     if not values.title:
         where = "200 $a" if chosen == "cnmarc" else "245 $a"
         raise MissingTitle(field="title", number=values.control_number or "(no 001)", where=where)
     values.title_key = text.title_key(values.title)
-    values.is_local_document, values.is_legal_deposit = _local_flags(record, values.subjects)
+    values.is_local_document, values.is_legal_deposit = _local_flags(tags, values.subjects)
     return values
 
 
 # --- MARC21 -----------------------------------------------------------------------------------------
 
 
-def _vernacular(record: pymarc.Record) -> dict[str, list[pymarc.Field]]:
+def _vernacular(record: _Tags) -> dict[str, list[pymarc.Field]]:
     """Group 880 fields by the tag their $6 links them to ("245-01/$1" → "245")."""
     linked: dict[str, list[pymarc.Field]] = {}
     for f in record.get_fields("880"):
@@ -156,9 +199,7 @@ def _vernacular(record: pymarc.Record) -> dict[str, list[pymarc.Field]]:
     return linked
 
 
-def _with_vernacular(
-    record: pymarc.Record, vernacular: dict[str, list[pymarc.Field]], *tags: str
-) -> list[pymarc.Field]:
+def _with_vernacular(record: _Tags, vernacular: dict[str, list[pymarc.Field]], *tags: str) -> list[pymarc.Field]:
     """Return the fields of the tags, each tag's original-script 880 forms first."""
     out: list[pymarc.Field] = []
     for tag in tags:
@@ -167,10 +208,10 @@ def _with_vernacular(
     return out
 
 
-def _marc21(record: pymarc.Record) -> RecordFields:
+def _marc21(record: _Tags) -> RecordFields:
     vernacular = _vernacular(record)
     f008 = _control(record, "008")
-    leader = str(record.leader)
+    leader = record.leader
 
     title = title_romanized = responsibility = ""
     other_titles: list[str] = []
@@ -225,7 +266,7 @@ def _marc21(record: pymarc.Record) -> RecordFields:
     return RecordFields(
         control_number=_fit(_control(record, "001").strip(), 64),
         marc_format="marc21",
-        marc=record.as_dict(),
+        marc=marc_dict(record.record),
         title=title,
         title_romanized=title_romanized,
         other_titles=_unique(other_titles),
@@ -245,7 +286,7 @@ def _marc21(record: pymarc.Record) -> RecordFields:
     )
 
 
-def _marc21_resource_type(record: pymarc.Record, leader: str, f008: str, language: str, year: int | None) -> str:
+def _marc21_resource_type(record: _Tags, leader: str, f008: str, language: str, year: int | None) -> str:
     kind, level = leader[6:7], leader[7:8]
     f007 = _control(record, "007")[:1]
     # 008/23 is "form of item" for books, serials, music and mixed materials; 008/29 for maps and visuals.
@@ -268,7 +309,7 @@ def _marc21_resource_type(record: pymarc.Record, leader: str, f008: str, languag
 # --- CNMARC / UNIMARC -------------------------------------------------------------------------------
 
 
-def _cnmarc(record: pymarc.Record) -> RecordFields:
+def _cnmarc(record: _Tags) -> RecordFields:
     title = title_romanized = responsibility = ""
     other_titles: list[str] = []
     f200 = record.get("200")
@@ -314,7 +355,7 @@ def _cnmarc(record: pymarc.Record) -> RecordFields:
     return RecordFields(
         control_number=_fit(_control(record, "001").strip(), 64),
         marc_format="cnmarc",
-        marc=record.as_dict(),
+        marc=marc_dict(record.record),
         title=title,
         title_romanized=title_romanized,
         other_titles=_unique(other_titles),
@@ -330,11 +371,11 @@ def _cnmarc(record: pymarc.Record) -> RecordFields:
         other_classes=_unique(clc[1:] + other_classes),
         subjects=_unique(subjects),
         language=language,
-        resource_type=_cnmarc_resource_type(record, str(record.leader), language, year),
+        resource_type=_cnmarc_resource_type(record, record.leader, language, year),
     )
 
 
-def _cnmarc_resource_type(record: pymarc.Record, leader: str, language: str, year: int | None) -> str:
+def _cnmarc_resource_type(record: _Tags, leader: str, language: str, year: int | None) -> str:
     kind, level = leader[6:7], leader[7:8]
     if record.get("130") is not None:  # coded data: microforms
         return "microform"
@@ -364,7 +405,7 @@ def _issn(value: str) -> str:
     return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
 
 
-def _local_flags(record: pymarc.Record, subjects: list[str]) -> tuple[bool, bool]:
+def _local_flags(record: _Tags, subjects: list[str]) -> tuple[bool, bool]:
     flags = " ".join(v.lower() for f in record.get_fields(LOCAL_FLAGS_TAG) for v in _all(f, "a"))
     local = any(word in flags for word in LOCAL_DOCUMENT_WORDS) or any(
         subject.startswith(LOCAL_PLACE_PREFIXES) for subject in subjects

@@ -227,18 +227,33 @@ def _decode(body: bytes, encoding: str, tag: str, code: str) -> str:
     return text.replace("\x00", "") if "\x00" in text else text
 
 
+_new_field = pymarc.Field.__new__
+_new_tuple = tuple.__new__
+_Subfield = pymarc.Subfield
+_Indicators = pymarc.Indicators
+
+
 def _field(tag: str, body: bytes, encoding: str) -> pymarc.Field:
+    """Build a pymarc field without its constructor's checks (the directory already vouched for the tag)."""
+    made = _new_field(pymarc.Field)
+    made.tag = tag
     if tag < "010" and tag.isdigit():
-        return pymarc.Field(tag=tag, data=_decode(body, encoding, tag, ""))
+        made.control_field = True
+        made.data = _decode(body, encoding, tag, "")
+        made._indicators = None
+        made.subfields = []
+        return made
     parts = body.split(SUBFIELD_DELIMITER)
-    indicators = parts[0].decode("ascii", "replace").ljust(2)[:2]
-    subfields = []
-    for part in parts[1:]:
-        if not part:
-            continue
-        code = chr(part[0]) if part[0] < 0x80 else "?"
-        subfields.append(pymarc.Subfield(code, _decode(part[1:], encoding, tag, code)))
-    return pymarc.Field(tag=tag, indicators=pymarc.Indicators(indicators[0], indicators[1]), subfields=subfields)
+    indicators = parts[0].decode("ascii", "replace").ljust(2)
+    made.control_field = False
+    made.data = None
+    made._indicators = _new_tuple(_Indicators, (indicators[0], indicators[1]))
+    made.subfields = [
+        _new_tuple(_Subfield, (chr(part[0]) if part[0] < 0x80 else "?", _decode(part[1:], encoding, tag, chr(part[0]))))
+        for part in parts[1:]
+        if part
+    ]
+    return made
 
 
 def _iter_xml(fh: _Prepended) -> Iterator[MarcEntry]:

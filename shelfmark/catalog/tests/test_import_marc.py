@@ -255,3 +255,18 @@ def test_marcxml_rejects_go_to_an_xml_reject_file(tmp_path):
     assert (summary.created, summary.rejected) == (1, 1)
     assert summary.rejects[0].position == 2 and summary.rejects[0].offset == -1
     assert Path(tmp_path / "two.xml.rejects.xml").read_bytes().count(b"<record") == 1
+
+
+def test_ids_reserved_by_the_import_are_never_handed_out_again(marc_dir):
+    services.import_marc(source=marc_dir / "test.dat")
+    last = Record.objects.order_by("-id").first()
+    assert last is not None
+    deleted = last.pk
+    last.delete()
+
+    services.import_marc(source=marc_dir / "marc8.dat")
+    made = services.create_record(marc=samples.chinese_marc21().as_dict(), actor=None)
+
+    ids = list(Record.objects.order_by("id").values_list("id", flat=True))
+    assert ids[-2] > deleted  # the imported record did not take the deleted record's id
+    assert made.pk == ids[-1] > ids[-2] and len(ids) == len(set(ids)) == 11

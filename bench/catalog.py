@@ -46,9 +46,9 @@ def log(message: str) -> None:
 
 def generated_file(records: int) -> Path:
     """The generated catalogue of `records` records, written once and cached."""
-    from shelfmark.catalog.generate import write_catalog
+    from shelfmark.catalog.generate import VERSION, write_catalog
 
-    path = DATA / f"generated-{records}-seed{SEED}.mrc"
+    path = DATA / f"generated-{records}-seed{SEED}-v{VERSION}.mrc"
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
@@ -97,9 +97,9 @@ def loc_corpus() -> Path:
 
 def real_file(records: int) -> Path:
     """The first `records` LoC records, topped up with generated records past 250,000."""
-    from shelfmark.catalog.generate import iter_records
+    from shelfmark.catalog.generate import VERSION, iter_records
 
-    path = DATA / f"real-{records}-seed{SEED}.mrc"
+    path = DATA / f"real-{records}-seed{SEED}-v{VERSION}.mrc"
     if path.exists():
         return path
     corpus = loc_corpus()

@@ -17,6 +17,8 @@ from typing import BinaryIO
 from shelfmark.catalog.generating.books import Book, BookMaker
 from shelfmark.catalog.generating.layouts import cnmarc, marc21
 
+# Bumped whenever the output for a seed changes, so that cached benchmark files are rebuilt.
+VERSION = 2
 DUPLICATE_SHARE = 0.01
 _RECENT_BOOKS = 4096
 

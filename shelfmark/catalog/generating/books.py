@@ -15,6 +15,8 @@ _S2T = opencc.OpenCC("s2t")
 _PROPER = set(words.PLACES) | {place for place, _ in words.LOCAL_PLACES}
 _CLASSES = list(words.CLC.items())
 _SEQUENCE_CHARACTERS = "一二三四五六七八九十"
+# Publishers with a 2-digit ISBN prefix have a million numbers each: room for any benchmark size.
+_LARGE_PUBLISHERS = [p for p in words.PUBLISHERS if len(p[2]) == 2]
 _LANGUAGES = {
     "美": "eng",
     "英": "eng",
@@ -142,6 +144,12 @@ class BookMaker:
             people.append(self.person(people[0].role))
         return people, ""
 
+    def with_room(self, publisher: tuple[str, str, str]) -> tuple[str, str, str]:
+        """Keep the publisher unless its ISBN range is used up; then a big national one publishes the book."""
+        if self.counters.get(publisher[2], 0) < 10 ** (8 - len(publisher[2])):
+            return publisher
+        return self.rng.choice(_LARGE_PUBLISHERS)
+
     def isbn(self, publisher_prefix: str, year: int) -> tuple[str, str]:
         """Return (hyphenated ISBN, unified book number); books before 1987 carry the latter only."""
         count = self.counters.get(publisher_prefix, 0)
@@ -186,12 +194,12 @@ class BookMaker:
             local_place, clc = rng.choice(words.LOCAL_PLACES)
             topic, subject = rng.choice(words.LOCAL_TOPICS)
             top, pieces, fiction = "K", [local_place, topic], False
-            publisher, place, prefix = rng.choice(words.LIAONING_PUBLISHERS)
+            publisher, place, prefix = self.with_room(rng.choice(words.LIAONING_PUBLISHERS))
         else:
             top, (_caption, entries) = rng.choice(_CLASSES)
             clc, subject, topics = rng.choice(entries)
             pieces, fiction = self.title(top, topics)
-            publisher, place, prefix = rng.choice(words.PUBLISHERS)
+            publisher, place, prefix = self.with_room(rng.choice(words.PUBLISHERS))
         if rng.random() < 0.08:
             pieces = [*pieces, f"第{rng.choice(_SEQUENCE_CHARACTERS)}卷"]
         year = self.year()

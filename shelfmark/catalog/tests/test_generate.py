@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 import subprocess
@@ -14,8 +15,8 @@ import pytest
 from django.core.management import call_command
 
 from shelfmark.catalog.generate import iter_records, write_catalog
-from shelfmark.catalog.generating.books import isbn10_check, isbn13_check
-from shelfmark.catalog.generating.words import CLC
+from shelfmark.catalog.generating.books import BookMaker, isbn10_check, isbn13_check
+from shelfmark.catalog.generating.words import CLC, PUBLISHERS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -188,3 +189,17 @@ def test_local_documents_and_legal_deposit_copies_are_flagged_in_998(catalog):
         for r in deposit
         if r.get("210")
     )
+
+
+def test_a_publisher_whose_isbn_range_is_used_up_hands_books_to_a_large_one():
+    # given a maker in which every publisher but the 2-digit-prefix ones has used all its numbers
+    maker = BookMaker(random.Random(3))
+    for _name, _place, prefix in PUBLISHERS:
+        if len(prefix) > 2:
+            maker.counters[prefix] = 10 ** (8 - len(prefix))
+    # when more books are made
+    books = [maker.make() for _ in range(300)]
+    # then every ISBN comes from a publisher with room, so no number is handed out twice
+    isbns = [b.isbn.replace("-", "")[-10:-1] for b in books if b.isbn]
+    assert len(isbns) == len(set(isbns)) > 100
+    assert {b.isbn.split("-")[-3] for b in books if b.isbn} <= {p for _, _, p in PUBLISHERS if len(p) == 2}

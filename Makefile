@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := postgresql postgresql-contrib yaz chromium fonts-wqy-microhei libgomp1
+APT_PACKAGES := postgresql postgresql-contrib yaz chromium fonts-wqy-microhei libgomp1 gettext
 PYTEST_ARGS ?=
 
 .PHONY: run test install system-packages lint typecheck test-sqlite test-postgres demo clean bench
@@ -26,7 +26,8 @@ system-packages:
 run: install
 	$(BIN)/shelfmark migrate --no-input
 	$(BIN)/shelfmark demo
-	$(BIN)/shelfmark runserver $(HOST):$(PORT)
+	# The job worker (MARC imports from the staff pages) runs beside the web server and stops with it.
+	$(BIN)/shelfmark run-huey --workers 1 & worker=$$!; trap 'kill $$worker' EXIT; $(BIN)/shelfmark runserver $(HOST):$(PORT)
 
 demo: install
 	$(BIN)/shelfmark migrate --no-input

@@ -1,4 +1,4 @@
-"""URL map: admin, JSON API, staff pages."""
+"""URL map: admin, JSON API, staff pages, language switch."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("shelfmark.accounts.urls")),
+    path("staff/catalog/", include("shelfmark.catalog.urls")),
 ]

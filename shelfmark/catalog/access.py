@@ -37,11 +37,6 @@ def require_view(user: Any) -> None:
         raise PermissionDenied("Permission catalog.view is not granted.")
 
 
-def may_edit(user: Any, record: Record) -> bool:
-    """Tell whether `user` may change or delete `record` (pages use it to show or hide buttons)."""
-    return may(user, "catalog.edit", record.library)
-
-
 def get_record_for_view(user: Any, record_id: int) -> Record:
     """Return the record for reading, or raise PermissionDenied / NotFound."""
     require_view(user)

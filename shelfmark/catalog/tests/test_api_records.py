@@ -264,3 +264,20 @@ def test_a_logged_in_non_staff_user_is_not_let_in(net):
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_page_of_records_costs_the_same_queries_whatever_its_length(net, staff, django_assert_num_queries):
+    # given twenty records spread over two libraries (no query per record for its library)
+    for n in range(20):
+        services.create_record(
+            marc=marc_json(f"书名{n}", isbn="", control_number=f"q{n}"),
+            marc_format="auto",
+            library=net.county if n % 2 else net.township,
+            actor=None,
+        )
+    client = _client("viewer", staff)
+
+    # then session, user, role grants, the page and the count: five queries
+    with django_assert_num_queries(5):
+        response = client.get(RECORDS, {"per_page": 20})
+    assert len(response.json()["items"]) == 20

@@ -299,13 +299,16 @@ def bench_database(database: str, path: Path, records: int, parse_rps: float, qu
     )
 
 
-def append_results(lines: list[str], source: str) -> None:
+def append_results(line: str, source: str, *, first: bool) -> None:
+    """Append one BENCH line to RESULTS.md as soon as it is measured; the first of a run opens a section."""
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by the benchmarks in this folder; see README.md.\n")
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = [f"\n## {stamp} · commit {commit()} · {source}", f"Machine: {machine()}", "", "```", *lines, "```", ""]
+    block = [line]
+    if first:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        block = [f"\n## {stamp} · commit {commit()} · {source}", f"Machine: {machine()}", "", *block]
     with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(block))
+        fh.write("\n".join(block) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -327,13 +330,12 @@ def main(argv: list[str] | None = None) -> None:
     log(f"pymarc parsed {parsed} records at {parse_rps:,.0f} records/s")
     queries = build_queries(path)
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    lines = []
-    for database in databases:
+    source = f"{'LoC + generated' if args.real else 'generated'} file {path.name}"
+    for number, database in enumerate(databases):
         line = bench_database(database, path, parsed, parse_rps, queries, args.profile)
         print(line, flush=True)
-        lines.append(line)
-    if not args.no_record and not args.profile:
-        append_results(lines, f"{'LoC + generated' if args.real else 'generated'} file {path.name}")
+        if not args.no_record and not args.profile:
+            append_results(line, source, first=number == 0)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,14 @@
 """Facets (分面): count hits per value of a dimension, and narrow a search to one chosen value.
 
-Built-in dimensions read columns of catalog.Record. The holdings module adds "library holding it"
-by calling `register()` with a dimension whose `count` looks its items up by record id and whose
-`where` is an EXISTS over its item table; until items exist, `library` is the cataloguing library.
+Built-in dimensions read catalog_search_facets, a narrow copy of the record's facet columns kept by
+the index (reading catalog_record would mean reading every hit's MARC). The holdings module adds
+"library holding it" by calling `register()` with a dimension whose `group_sql` joins its item table
+on `s.record_id` and whose `where` is an EXISTS on `f.record_id`; until items exist, `library` is
+the cataloguing library (编目馆).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -76,7 +77,8 @@ class FacetValue:
 
 
 class Dimension(Protocol):
-    """A facet: `columns` of catalog_record it needs per hit, its counts, and its filter condition."""
+    """A facet. SQL sees the hits as `s` (for counting) or the current hit as `f` (for filtering): rows of
+    catalog_search_facets, whose `record_id` is the record's id, so a dimension may join its own tables."""
 
     @property
     def key(self) -> str: ...
@@ -84,19 +86,22 @@ class Dimension(Protocol):
     @property
     def label(self) -> Any: ...
 
-    @property
-    def columns(self) -> tuple[str, ...]: ...
+    def group_sql(self, source: str) -> Sql:
+        """Return `SELECT <value as text>, <count> FROM <source> ... GROUP BY ...`."""
+        ...
 
-    def count(self, rows: Sequence[dict[str, Any]]) -> list[FacetValue]: ...
+    def values(self, counts: Sequence[tuple[str, int]]) -> list[FacetValue]:
+        """Order, cut and label the counted values."""
+        ...
 
     def where(self, value: str) -> Sql:
-        """Return a condition on catalog_record aliased `r`; raise InvalidInput for a bad value."""
+        """Return a condition on `f` selecting hits with this value; raise InvalidInput for a bad value."""
         ...
 
 
 @dataclass(frozen=True)
 class ColumnDimension:
-    """A facet over one column of the record: its values counted, most frequent first."""
+    """A facet over one column of catalog_search_facets: its values counted, most frequent first."""
 
     key: str
     label: Any
@@ -105,17 +110,12 @@ class ColumnDimension:
     limit: int = 20
     integer: bool = False
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
+    def group_sql(self, source: str) -> Sql:
+        present = f"{self.column} IS NOT NULL" if self.integer else f"{self.column} <> ''"
+        return f"SELECT CAST({self.column} AS text), count(*) FROM {source} WHERE {present} GROUP BY {self.column}", []
 
-    def value_of(self, row: dict[str, Any]) -> str:
-        value = row[self.column]
-        return "" if value is None else str(value)
-
-    def count(self, rows: Sequence[dict[str, Any]]) -> list[FacetValue]:
-        counts = Counter(v for v in (self.value_of(row) for row in rows) if v)
-        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: self.limit]
+    def values(self, counts: Sequence[tuple[str, int]]) -> list[FacetValue]:
+        top = sorted(counts, key=lambda item: (-item[1], item[0]))[: self.limit]
         labels = self.labeller([value for value, _count in top])
         return [FacetValue(value, labels.get(value, value), n) for value, n in top]
 
@@ -123,22 +123,12 @@ class ColumnDimension:
         if self.integer:
             if not value.isdigit():
                 raise InvalidInput(f"{self.key} must be a number, not {value!r}", field=self.key)
-            return f"r.{self.column} = %s", [int(value)]
-        return f"r.{self.column} = %s", [value]
-
-
-@dataclass(frozen=True)
-class ClcDimension(ColumnDimension):
-    """CLC top class: the letter a class number starts with."""
-
-    def value_of(self, row: dict[str, Any]) -> str:
-        letter = (row[self.column] or "")[:1].upper()
-        return letter if letter in CLC_CLASSES else ""
-
-    def where(self, value: str) -> Sql:
-        if value.upper() not in CLC_CLASSES:
-            raise InvalidInput(f"{value!r} is not a CLC main class", field=self.key)
-        return f"upper(substr(r.{self.column}, 1, 1)) = %s", [value.upper()]
+            return f"f.{self.column} = %s", [int(value)]
+        if self.key == "clc":
+            if value.upper() not in CLC_CLASSES:
+                raise InvalidInput(f"{value!r} is not a CLC main class", field=self.key)
+            return f"f.{self.column} = %s", [value.upper()]
+        return f"f.{self.column} = %s", [value]
 
 
 def _same(values: list[str]) -> dict[str, str]:
@@ -166,7 +156,7 @@ DIMENSIONS: list[Dimension] = [
     ColumnDimension("resource_type", _("资源类型"), "resource_type", _resource_types),
     ColumnDimension("language", _("语种"), "language", _languages),
     ColumnDimension("year", _("出版年"), "year", _same, limit=30, integer=True),
-    ClcDimension("clc", _("中图法大类"), "clc_class", _clc, limit=len(CLC_CLASSES)),
+    ColumnDimension("clc", _("中图法大类"), "clc", _clc, limit=len(CLC_CLASSES)),
     # Cataloguing library (编目馆), until holdings registers "library holding it" under its own key.
     ColumnDimension("library", _("编目馆"), "library_id", _libraries, integer=True),
 ]

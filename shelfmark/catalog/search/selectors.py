@@ -25,9 +25,10 @@ from .backends import backend
 from .backends.base import SearchBackend, Sql
 from .facets import DIMENSIONS, FacetValue, dimension
 from .query import Node, ParsedQuery, parse
+from .tokens import FACET_COLUMNS
 
 COUNT_CAP = 10_000
-FACET_SAMPLE = 10_000
+FACET_SAMPLE = 2_000
 MAX_PER_PAGE = 100
 _RECORD = Record._meta.db_table
 _STREAM_BATCH = 2000
@@ -56,84 +57,106 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class _Tier:
-    """A slice of the ranking: records matching `node` (and not `minus`), with extra record conditions."""
+    """A slice of the ranking: records matching `node` (and not `minus`), with extra conditions on `f`."""
 
     node: Node | None
     minus: Node | None = None
     conditions: tuple[Sql, ...] = ()
+    exact: bool = False
 
 
 class _Plan:
-    """The SQL for one parsed query and its facet filters."""
+    """The SQL for one parsed query and its facet filters. `f` is the hit's catalog_search_facets row."""
 
     def __init__(self, query: ParsedQuery, filters: dict[str, str], engine: SearchBackend) -> None:
         self.query = query
         self.engine = engine
+        self.fenced = False
         self.conditions: list[Sql] = [dimension(key).where(str(value)) for key, value in filters.items()]
         if query.year_from is not None:
-            self.conditions.append(("r.year >= %s", [query.year_from]))
+            self.conditions.append(("f.year >= %s", [query.year_from]))
         if query.year_to is not None:
-            self.conditions.append(("r.year <= %s", [query.year_to]))
+            self.conditions.append(("f.year <= %s", [query.year_to]))
 
     # -- tiers -------------------------------------------------------------------------------------------
-    def exact_ids(self) -> list[int]:
-        q = self.query
-        if q.match is None or not q.exact_key:
-            return []
-        exists_sql, exists_params = self.engine.exists(q.match, q.phrases, "r.id")
-        where, params = self._where([("r.title_key = %s", [q.exact_key]), (exists_sql, exists_params)])
-        return self._ids(f"SELECT r.id FROM {_RECORD} r WHERE {where} ORDER BY r.id", params)
-
     def tiers(self) -> list[_Tier]:
+        """Return the ranking's slices in order; each is read in id order with LIMIT, never sorted whole."""
         q = self.query
         if q.match is None:
             return [_Tier(None)]
-        others: tuple[Sql, ...] = (("r.title_key <> %s", [q.exact_key]),) if q.exact_key else ()
+        tiers = []
+        others: tuple[Sql, ...] = ()
+        if q.exact_key:
+            tiers.append(_Tier(q.match, exact=True))
+            others = (("f.title_key <> %s", [q.exact_key]),)
         if q.title_match is None:
-            return [_Tier(q.match, None, others)]
-        return [_Tier(q.title_match, None, others), _Tier(q.match, q.title_match, others)]
+            return [*tiers, _Tier(q.match, None, others)]
+        return [*tiers, _Tier(q.title_match, None, others), _Tier(q.match, q.title_match, others)]
 
-    def _base(self, tier: _Tier) -> Sql:
-        if tier.node is None:
-            return f"SELECT id FROM {_RECORD}", []
-        return self.engine.matches(tier.node, self.query.phrases, minus=tier.minus)
-
-    def _select(self, tier: _Tier, columns: str = "m.id", extra: Sequence[Sql] = ()) -> Sql:
-        """Return `SELECT columns FROM <tier hits> m [JOIN catalog_record r] WHERE ...` (no ORDER/LIMIT)."""
-        base, params = self._base(tier)
+    def _select(self, tier: _Tier, columns: str = "", extra: Sequence[Sql] = ()) -> tuple[str, str, list[Any]]:
+        """Return (`SELECT <id>[, columns] FROM <hits> WHERE ...`, the id expression, params)."""
         conditions = [*self.conditions, *tier.conditions, *extra]
-        join = conditions or "r." in columns
-        sql = f"SELECT {columns} FROM ({base}) m"
-        if join:
-            sql += f" JOIN {_RECORD} r ON r.id = m.id"
+        params: list[Any] = []
+        if tier.exact and tier.node is not None:
+            # Few records share a title: start from catalog_record's title_key index, check each one.
+            source, id_expr = f"{_RECORD} x", "x.id"
+            narrowed: list[Sql] = [("x.title_key = %s", [self.query.exact_key])]
+            if conditions:
+                where, where_params = self._where(conditions)
+                rows = self.engine.rows_table
+                narrowed.append((f"EXISTS (SELECT 1 FROM {rows} f WHERE f.record_id = x.id AND {where})", where_params))
+            conditions = [*narrowed, self.engine.exists(tier.node, self.query.phrases, id_expr)]
+            if columns:
+                source += f" JOIN {self.engine.rows_table} f ON f.record_id = x.id"
+        elif tier.node is None:
+            source, id_expr = f"{self.engine.rows_table} f", "f.record_id"
+        else:
+            with_rows = bool(conditions or columns)
+            base, params = self.engine.matches(tier.node, self.query.phrases, minus=tier.minus, with_rows=with_rows)
+            if self.fenced:
+                # Few hits: have the engine find them all first, rather than walk the table in id order.
+                base += " OFFSET 0"
+            source, id_expr = f"({base}) f", "f.record_id"
+        sql = f"SELECT {id_expr}{', ' + columns if columns else ''} FROM {source}"
         if conditions:
             where, where_params = self._where(conditions)
             sql += f" WHERE {where}"
             params = [*params, *where_params]
-        return sql, params
+        return sql, id_expr, params
 
     def page_ids(self, tier: _Tier, limit: int, offset: int) -> list[int]:
-        sql, params = self._select(tier)
-        return self._ids(f"{sql} ORDER BY m.id LIMIT %s OFFSET %s", [*params, limit, offset])
+        sql, id_expr, params = self._select(tier)
+        return self._ids(f"{sql} ORDER BY {id_expr} LIMIT %s OFFSET %s", [*params, limit, offset])
 
     def count(self, tier: _Tier, cap: int) -> int:
-        sql, params = self._select(tier)
+        sql, _id_expr, params = self._select(tier)
         return self._scalar(f"SELECT count(*) FROM ({sql} LIMIT %s) c", [*params, cap])
 
     def after_ids(self, tier: _Tier, after: int, limit: int) -> list[int]:
-        sql, params = self._select(tier, extra=[("m.id > %s", [after])])
-        return self._ids(f"{sql} ORDER BY m.id LIMIT %s", [*params, limit])
+        id_expr = "x.id" if tier.exact and tier.node is not None else "f.record_id"
+        sql, id_expr, params = self._select(tier, extra=[(f"{id_expr} > %s", [after])])
+        return self._ids(f"{sql} ORDER BY {id_expr} LIMIT %s", [*params, limit])
 
     # -- whole result --------------------------------------------------------------------------------------
     def all_hits(self) -> _Tier:
         return _Tier(self.query.match)
 
-    def facet_rows(self, columns: Sequence[str]) -> list[dict[str, Any]]:
-        names = list(dict.fromkeys(columns))
-        sql, params = self._select(self.all_hits(), ", ".join(f"r.{c}" for c in names))
+    def facets(self) -> dict[str, list[FacetValue]]:
+        """Count every dimension over the first FACET_SAMPLE hits (by id) in one statement."""
+        sql, id_expr, params = self._select(self.all_hits(), columns=", ".join(f"f.{c}" for c in FACET_COLUMNS))
+        sample = f"WITH s AS ({sql} ORDER BY {id_expr} LIMIT %s) "
+        params = [*params, FACET_SAMPLE]
+        branches = []
+        for number, candidate in enumerate(DIMENSIONS):
+            group, group_params = candidate.group_sql("s")
+            branches.append(f"SELECT {number} AS facet, g.* FROM ({group}) g")
+            params += group_params
+        counts: dict[int, list[tuple[str, int]]] = {n: [] for n in range(len(DIMENSIONS))}
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY m.id LIMIT %s", [*params, FACET_SAMPLE])
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            cursor.execute(sample + " UNION ALL ".join(branches), params)
+            for number, value, n in cursor.fetchall():
+                counts[number].append((str(value), int(n)))
+        return {d.key: d.values(counts[n]) for n, d in enumerate(DIMENSIONS)}
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod
@@ -154,10 +177,8 @@ class _Plan:
 
 
 def _ranked_page(plan: _Plan, offset: int, limit: int) -> list[int]:
-    """Return `limit` ids from `offset` of the ranking: tier 0, then each tier read in id order."""
-    exact = plan.exact_ids()
-    ids = exact[offset : offset + limit]
-    offset = max(0, offset - len(exact))
+    """Return `limit` ids from `offset` of the ranking, reading each tier in id order."""
+    ids: list[int] = []
     for tier in plan.tiers():
         need = limit - len(ids)
         if need <= 0:
@@ -186,14 +207,15 @@ def search(
         raise InvalidInput(f"per_page must be between 1 and {MAX_PER_PAGE}", field="per_page")
     chosen = {key: str(value) for key, value in (filters or {}).items() if str(value)}
     query = parse(q)
-    plan = _Plan(query, chosen, backend())
+    engine = backend()
+    plan = _Plan(query, chosen, engine)
     counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
+    plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
     ids = _ranked_page(plan, (page - 1) * per_page, per_page) if counted else []
-    by_id = Record.objects.select_related("library").in_bulk(ids)
+    by_id = Record.objects.select_related("library").defer("marc").in_bulk(ids)
     found_facets: dict[str, list[FacetValue]] = {}
     if facets and counted:
-        rows = plan.facet_rows([c for d in DIMENSIONS for c in d.columns])
-        found_facets = {d.key: d.count(rows) for d in DIMENSIONS}
+        found_facets = plan.facets()
     return SearchResult(
         total=min(counted, COUNT_CAP),
         page=page,
@@ -210,7 +232,6 @@ def search(
 def search_ids(q: str, *, filters: dict[str, str] | None = None) -> Iterator[int]:
     """Yield every matching record id in ranking order, reading in batches (for export)."""
     plan = _Plan(parse(q), {k: str(v) for k, v in (filters or {}).items() if str(v)}, backend())
-    yield from plan.exact_ids()
     for tier in plan.tiers():
         after = 0
         while True:

@@ -136,11 +136,30 @@ def strings(value: Any) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class RecordTokens:
-    """The index row of one record: tokens per field, and the folded text that quoted phrases must occur in."""
+    """The index row of one record: tokens per field, the folded text that quoted phrases must occur in,
+    and the narrow row (FACET_COLUMNS) that ranking, filters and facets read instead of catalog_record."""
 
     record_id: int
     fields: dict[str, list[str]]
     text: str
+    facets: tuple[Any, ...] = ()
+
+
+# The narrow per-record row beside the tokens: exact-title key and facet values.
+FACET_COLUMNS = ("title_key", "resource_type", "language", "year", "clc", "library_id")
+
+
+def facet_values(record: Any) -> tuple[Any, ...]:
+    """Return a record's FACET_COLUMNS values; clc is the CLC main class letter, or ""."""
+    clc = (record.clc_class or "")[:1].upper()
+    return (
+        record.title_key or "",
+        record.resource_type or "",
+        record.language or "",
+        record.year,
+        clc if "A" <= clc <= "Z" else "",
+        getattr(record, "library_id", None),
+    )
 
 
 class _Collector:
@@ -210,4 +229,5 @@ def record_tokens(record: Any) -> RecordTokens:
         record_id=record.pk,
         fields={name: list(tokens) for name, tokens in row.fields.items()},
         text=" / ".join(dict.fromkeys(row.texts)),
+        facets=facet_values(record),
     )

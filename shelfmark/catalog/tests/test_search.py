@@ -2,6 +2,7 @@
 
 import pytest
 
+from shelfmark.catalog.search.index import index_records
 from shelfmark.catalog.search.selectors import search, search_ids
 from shelfmark.catalog.tests.search_corpus import build_corpus, slugs
 from shelfmark.core.errors import InvalidInput
@@ -212,6 +213,7 @@ def test_library_facet_is_the_cataloguing_library(corpus):
     for slug in ("dream_red", "fortress"):
         corpus[slug].library = library
         corpus[slug].save(update_fields=["library"])
+    index_records([corpus["dream_red"], corpus["fortress"]])
     # then the library facet counts them under its name, and filters by its id
     result = search("人民文学出版社")
     assert [(v.value, v.label, v.count) for v in result.facets["library"]] == [(str(library.pk), library.name, 2)]

@@ -33,6 +33,10 @@ def _record(**fields: Any) -> SimpleNamespace:
         "issn": "",
         "clc_class": "",
         "other_classes": [],
+        "title_key": "",
+        "resource_type": "print",
+        "language": "chi",
+        "library_id": None,
     }
     return SimpleNamespace(**{**base, **fields})
 
@@ -85,6 +89,12 @@ def test_identifiers_and_classes_are_normalised():
     )
     assert row.fields["i"] == ["9787020002207", "10018867"]
     assert row.fields["c"] == ["i247.5"]
+
+
+def test_facet_row_holds_the_exact_title_key_and_the_clc_main_class():
+    row = record_tokens(_record(title="x", title_key="x", clc_class="i247.5", year=2019, library_id=7))
+    assert row.facets == ("x", "print", "chi", 2019, "I", 7)
+    assert record_tokens(_record(title="x", clc_class="830")).facets[4] == ""
 
 
 def test_phrase_text_holds_each_field_folded():

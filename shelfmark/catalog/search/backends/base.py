@@ -9,11 +9,20 @@ from ..query import Node
 from ..tokens import RecordTokens
 
 TABLE = "catalog_search"
+# SQLite's narrow row per record (record_id + tokens.FACET_COLUMNS) beside the FTS5 table; PostgreSQL
+# keeps these columns in catalog_search itself. Ranking, filters and facets read them, never catalog_record.
+FACETS = "catalog_search_facets"
 Sql = tuple[str, list[Any]]
 
 
 class SearchBackend(Protocol):
     """One engine. Every statement runs on the default connection, inside the caller's transaction."""
+
+    # Read a small hit set whole before joining and ordering it (PostgreSQL), instead of letting the
+    # planner walk records in id order in search of a LIMIT's worth of hits.
+    fence_small_results: bool
+    # The table whose rows hold record_id and tokens.FACET_COLUMNS, one per indexed record.
+    rows_table: str
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
         """Insert or replace the index rows of these records."""
@@ -27,8 +36,9 @@ class SearchBackend(Protocol):
     def finish_rebuild(self) -> None:
         """Tidy up after a full rebuild (merge segments, analyse)."""
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None) -> Sql:
-        """Return `SELECT <record id> AS id ...` for records matching `node` and not `minus`, phrases included."""
+    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
+        """Return a SELECT of `record_id` (and FACET_COLUMNS when `with_rows`) of the records matching `node`
+        and not `minus`, with the phrases; unordered, the caller orders by record_id."""
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         """Return a condition true when the record whose id is `id_expr` matches `node` and the phrases."""

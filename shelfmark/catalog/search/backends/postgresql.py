@@ -11,13 +11,18 @@ from collections.abc import Sequence
 from django.db import connection
 
 from ..query import All, AnyOf, Node, Term
-from ..tokens import FIELDS, RecordTokens
+from ..tokens import FACET_COLUMNS, FIELDS, RecordTokens
 from .base import TABLE, Sql
 
+_FACET_TYPES = {"title_key": "text", "resource_type": "text", "language": "text", "year": "int",
+                "clc": "text", "library_id": "bigint"}  # fmt: skip
+_COLUMNS = ("document", "text", *FACET_COLUMNS)
 _UPSERT = f"""
-INSERT INTO {TABLE} (record_id, document, text)
-SELECT u.id, u.document::tsvector, u.text FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS u(id, document, text)
-ON CONFLICT (record_id) DO UPDATE SET document = EXCLUDED.document, text = EXCLUDED.text
+INSERT INTO {TABLE} (record_id, {", ".join(_COLUMNS)})
+SELECT u.record_id, u.document::tsvector, {", ".join(f"u.{c}" for c in _COLUMNS[1:])}
+FROM unnest(%s::bigint[], %s::text[], %s::text[], {", ".join(f"%s::{_FACET_TYPES[c]}[]" for c in FACET_COLUMNS)})
+  AS u(record_id, {", ".join(_COLUMNS)})
+ON CONFLICT (record_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS)}
 """
 
 
@@ -52,14 +57,18 @@ def _phrases(phrases: Sequence[str], alias: str) -> Sql:
 class PostgresBackend:
     """Search on PostgreSQL tsvector/GIN, with a pg_trgm GIN index serving quoted phrases."""
 
+    # The planner underestimates how rare a tagged lexeme is and walks the primary key in id order
+    # hunting for a LIMIT's worth of hits; a fenced subquery makes it take the GIN bitmap first.
+    fence_small_results = True
+    rows_table = TABLE
+
     def write(self, rows: Sequence[RecordTokens]) -> None:
         if not rows:
             return
         with connection.cursor() as cursor:
-            cursor.execute(
-                _UPSERT,
-                [[row.record_id for row in rows], [document(row) for row in rows], [row.text for row in rows]],
-            )
+            facets = [list(column) for column in zip(*(row.facets for row in rows), strict=True)]
+            ids, documents, texts = [r.record_id for r in rows], [document(r) for r in rows], [r.text for r in rows]
+            cursor.execute(_UPSERT, [ids, documents, texts, *facets])
 
     def delete(self, record_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
@@ -73,12 +82,14 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None) -> Sql:
+    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
         text = tsquery(node)
         if minus is not None:
             text = f"{text} & !{tsquery(minus)}"
         extra, params = _phrases(phrases, "s")
-        return f"SELECT s.record_id AS id FROM {TABLE} s WHERE s.document @@ %s::tsquery{extra}", [text, *params]
+        columns = "".join(f", s.{c}" for c in FACET_COLUMNS) if with_rows else ""
+        sql = f"SELECT s.record_id{columns} FROM {TABLE} s WHERE s.document @@ %s::tsquery{extra}"
+        return sql, [text, *params]
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases, "s")

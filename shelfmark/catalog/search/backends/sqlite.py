@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from django.db import connection
 
 from ..query import All, AnyOf, Node, Term
-from ..tokens import FIELDS, RecordTokens
-from .base import TABLE, Sql
+from ..tokens import FACET_COLUMNS, FIELDS, RecordTokens
+from .base import FACETS, TABLE, Sql
 
 # ascii: every non-ASCII character is a token character, so pre-cut Chinese tokens stay whole;
 # "." and "-" too, for class numbers. detail=column keeps column filters and drops unused positions.
@@ -17,6 +17,10 @@ CREATE_TABLE = (
     f"{', '.join(FIELDS)}, text UNINDEXED, tokenize = \"ascii tokenchars '.-'\", detail = column)"
 )
 _INSERT = f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}, text) VALUES ({', '.join(['%s'] * (len(FIELDS) + 2))})"
+_INSERT_FACETS = (
+    f"INSERT OR REPLACE INTO {FACETS} (record_id, {', '.join(FACET_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * (len(FACET_COLUMNS) + 1))})"
+)
 _BATCH = 500
 
 
@@ -37,6 +41,10 @@ def _phrases(phrases: Sequence[str]) -> Sql:
 class SqliteBackend:
     """Search on SQLite's FTS5."""
 
+    # FTS5 always drives the join in rowid order, so no fence is needed.
+    fence_small_results = False
+    rows_table = FACETS
+
     def write(self, rows: Sequence[RecordTokens]) -> None:
         if not rows:
             return
@@ -46,6 +54,7 @@ class SqliteBackend:
                 _INSERT,
                 [(row.record_id, *(" ".join(row.fields[f]) for f in FIELDS), row.text) for row in rows],
             )
+            cursor.executemany(_INSERT_FACETS, [(row.record_id, *row.facets) for row in rows])
 
     def delete(self, record_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
@@ -54,26 +63,35 @@ class SqliteBackend:
     def _delete(self, cursor: object, ids: list[int]) -> None:
         for start in range(0, len(ids), _BATCH):
             chunk = ids[start : start + _BATCH]
-            cursor.execute(  # type: ignore[attr-defined]
-                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk
-            )
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # type: ignore[attr-defined]
+            cursor.execute(f"DELETE FROM {FACETS} WHERE record_id IN ({marks})", chunk)  # type: ignore[attr-defined]
 
     def clear(self) -> None:
         # Dropping is much faster than deleting a million FTS5 rows one by one.
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
             cursor.execute(CREATE_TABLE)
+            cursor.execute(f"DELETE FROM {FACETS}")
 
     def finish_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None) -> Sql:
+    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
         text = expression(node)
         if minus is not None:
             text = f"({text}) NOT ({expression(minus)})"
         extra, params = _phrases(phrases)
-        return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s{extra}", [text, *params]
+        if not with_rows:
+            return f"SELECT rowid AS record_id FROM {TABLE} WHERE {TABLE} MATCH %s{extra}", [text, *params]
+        # CROSS JOIN keeps FTS5 as the outer loop, so hits arrive in rowid order and LIMIT stops early.
+        columns = ", ".join(f"r.{c}" for c in FACET_COLUMNS)
+        sql = (
+            f"SELECT r.record_id, {columns} FROM {TABLE} CROSS JOIN {FACETS} r ON r.record_id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s{extra}"
+        )
+        return sql, [text, *params]
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases)

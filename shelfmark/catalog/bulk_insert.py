@@ -43,8 +43,11 @@ def reserve_ids(count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def insert_records(records: Sequence[Record], *, now: datetime) -> None:
-    """Insert records that already carry their reserved ids, all in one executemany."""
+def insert_records(records: Sequence[Record], *, now: datetime, marc_json: Sequence[str] | None = None) -> None:
+    """Insert records that already carry their reserved ids, all in one executemany.
+
+    `marc_json` holds each record's MARC-in-JSON already serialised (the import's worker does it).
+    """
     if not records:
         return
     columns = _columns()
@@ -54,11 +57,13 @@ def insert_records(records: Sequence[Record], *, now: datetime) -> None:
     names = ", ".join(connection.ops.quote_name(f.column or f.name) for f in [Record._meta.pk, *columns])
     sql = f"INSERT INTO {connection.ops.quote_name(Record._meta.db_table)} ({names}) VALUES ({', '.join(placeholders)})"
     rows = []
-    for record in records:
+    for index, record in enumerate(records):
         row: list[Any] = [record.pk]
         for f in columns:
             if isinstance(f, models.DateTimeField):
                 row.append(stamp)
+            elif isinstance(f, models.JSONField) and f.attname == "marc" and marc_json is not None:
+                row.append(marc_json[index])
             elif isinstance(f, models.JSONField):
                 row.append(orjson.dumps(getattr(record, f.attname)).decode())
             else:

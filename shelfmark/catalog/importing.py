@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
 from shelfmark.catalog.bulk_insert import insert_records, reserve_ids
-from shelfmark.catalog.marc.extract import FORMATS, RecordFields, extract
-from shelfmark.catalog.marc.reading import ENCODINGS, MarcEntry, iter_marc
+from shelfmark.catalog.marc.extract import FORMATS, RecordFields
+from shelfmark.catalog.marc.reading import ENCODINGS
 from shelfmark.catalog.models import ImportJob, Record
+from shelfmark.catalog.preparing import Bad, Good, prepared_items
 from shelfmark.catalog.search import index as search_index
 from shelfmark.core import events
-from shelfmark.core.errors import DomainError, InvalidInput
+from shelfmark.core.errors import InvalidInput
 from shelfmark.libraries.models import Library
 
 MATCHES = ("isbn", "control-number", "none")
@@ -144,15 +146,16 @@ def run(
         total = _size(fh)
         name = Path(source).name if isinstance(source, str | Path) else getattr(source, "name", "")
         stack.callback(rejects.close)
-        batch: list[tuple[MarcEntry, RecordFields]] = []
+        batch: list[Good] = []
         done = 0
         number = 0
-        for entry in iter_marc(fh, encoding=encoding):
+        for item in prepared_items(fh, size=total, encoding=encoding, marc_format=marc_format):
             summary.read += 1
-            done = entry.offset + len(entry.raw) if entry.offset >= 0 else _tell(fh, done)
-            values = _extract(entry, marc_format, summary, rejects)
-            if values is not None:
-                batch.append((entry, values))
+            done = item.done
+            if isinstance(item, Bad):
+                _reject(item, summary, rejects)
+            else:
+                batch.append(item)
             if len(batch) >= batch_size:
                 number += 1
                 _land(
@@ -216,37 +219,12 @@ def _size(fh: BinaryIO) -> int:
             return 0
 
 
-def _tell(fh: BinaryIO, fallback: int) -> int:
-    try:
-        return fh.tell()
-    except (AttributeError, OSError):
-        return fallback
-
-
-def _extract(entry: MarcEntry, marc_format: str, summary: ImportSummary, rejects: RejectWriter) -> RecordFields | None:
-    """Extract one entry's fields, or record it as a reject and return None."""
-    reason = entry.error
-    control_number = ""
-    if entry.record is not None:
-        control_number = _control_number(entry)
-        try:
-            return extract(entry.record, marc_format=marc_format)
-        except DomainError as exc:
-            reason = exc.message
-        except Exception as exc:  # one odd record must not stop the other 99,999 (house rule 10)
-            reason = f"fields could not be extracted: {type(exc).__name__}: {exc}"
-    reject = Reject(entry.position, entry.offset, reason or "unreadable record", control_number)
+def _reject(item: Bad, summary: ImportSummary, rejects: RejectWriter) -> None:
+    reject = Reject(item.position, item.offset, item.reason, item.control_number)
     summary.rejected += 1
     if len(summary.rejects) < REJECTS_KEPT:
         summary.rejects.append(reject)
-    rejects.write(reject, entry.raw)
-    return None
-
-
-def _control_number(entry: MarcEntry) -> str:
-    assert entry.record is not None
-    f001 = entry.record.get("001")
-    return (f001.data or "").strip()[:64] if f001 is not None and f001.control_field else ""
+    rejects.write(reject, item.raw)
 
 
 def _match_key(values: RecordFields, match: str) -> tuple[str, str] | None:
@@ -288,7 +266,7 @@ def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Record]:
 
 
 def _land(
-    batch: list[tuple[MarcEntry, RecordFields]],
+    batch: list[Good],
     *,
     number: int,
     name: str,
@@ -299,20 +277,24 @@ def _land(
     summary: ImportSummary,
 ) -> None:
     """Write one batch: match, create and update rows, index them and note one audit event, all or nothing."""
-    keyed = [(entry, values, _match_key(values, match)) for entry, values in batch]
+    keyed = [(item, _match_key(item.values, match)) for item in batch]
     now = timezone.now()
     with transaction.atomic():
-        existing = _existing({key for _, _, key in keyed if key is not None})
+        existing = _existing({key for _, key in keyed if key is not None})
         to_create: list[Record] = []
         to_update: dict[int, Record] = {}
+        # What each record of the batch lands with: the last copy's MARC-in-JSON and tokens (by id()).
+        latest: dict[int, Good] = {}
         matched = 0
         pending: dict[tuple[str, str], Record] = {}  # records of this batch, so a later copy updates it
-        for _entry, values, key in keyed:
+        for item, key in keyed:
             target = (pending.get(key) or existing.get(key)) if key is not None else None
-            row = values.as_model_fields()
+            row = item.values.as_model_fields()
+            del row["marc"]
             if target is None:
                 record = Record(**row, library=library, created_at=now, updated_at=now)
                 to_create.append(record)
+                latest[id(record)] = item
                 if key is not None:
                     pending[key] = record
                 continue
@@ -320,15 +302,20 @@ def _land(
             for attribute, value in row.items():
                 setattr(target, attribute, value)
             target.updated_at = now
+            latest[id(target)] = item
             if target.pk is not None:
                 to_update[target.pk] = target
         for record, pk in zip(to_create, reserve_ids(len(to_create)), strict=True):
             record.pk = pk
-        insert_records(to_create, now=now)
+        insert_records(to_create, now=now, marc_json=[latest[id(record)].marc_json for record in to_create])
         created = to_create
         if to_update:
+            for record in to_update.values():
+                record.marc = orjson.loads(latest[id(record)].marc_json)
             Record.objects.bulk_update(list(to_update.values()), _UPDATED_FIELDS)
-        search_index.index_records([*created, *to_update.values()])  # inside the batch: never half indexed
+        written = [*created, *to_update.values()]
+        # inside the batch: never half indexed
+        search_index.index_records(written, prepared=[latest[id(record)].tokens for record in written])
         events.record(
             "catalog.import_batch",
             actor=actor,
@@ -336,7 +323,7 @@ def _land(
             data={
                 "file": name,
                 "batch": number,
-                "positions": [batch[0][0].position, batch[-1][0].position] if batch else [],
+                "positions": [batch[0].position, batch[-1].position] if batch else [],
                 "created": len(created),
                 "updated": matched,
                 "library": library.code if library is not None else None,

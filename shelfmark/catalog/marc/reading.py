@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,17 +51,23 @@ class MarcDecodeError(ValueError):
     """A record's bytes do not form a MARC record; the message names the part at fault."""
 
 
-def iter_marc(source: str | Path | BinaryIO, *, encoding: str = "auto") -> Iterator[MarcEntry]:
-    """Yield every record of an ISO 2709 or MARCXML file in order, reading it in blocks."""
+def iter_marc(
+    source: str | Path | BinaryIO, *, encoding: str = "auto", take: Callable[[int], bool] | None = None
+) -> Iterator[MarcEntry]:
+    """Yield every record of an ISO 2709 or MARCXML file in order, reading it in blocks.
+
+    With `take`, only the records whose 1-based position it accepts are decoded and yielded (the
+    import's worker processes share a file this way); positions still count every record.
+    """
     if encoding not in ENCODINGS:
         raise ValueError(f"unknown MARC encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
     with ExitStack() as stack:
         fh: BinaryIO = stack.enter_context(Path(source).open("rb")) if isinstance(source, str | Path) else source
         head = fh.read(_BLOCK)
         if head.lstrip(b"\xef\xbb\xbf" + _FILLER).startswith(b"<"):
-            yield from _iter_xml(_Prepended(head, fh))
+            yield from _iter_xml(_Prepended(head, fh), take)
         else:
-            yield from _iter_iso2709(head, fh, encoding)
+            yield from _iter_iso2709(head, fh, encoding, take)
 
 
 class _Prepended:
@@ -81,10 +87,12 @@ class _Prepended:
         return self._fh.read(size)
 
 
-def _iter_iso2709(head: bytes, fh: BinaryIO, encoding: str) -> Iterator[MarcEntry]:
+def _iter_iso2709(head: bytes, fh: BinaryIO, encoding: str, take: Callable[[int], bool] | None) -> Iterator[MarcEntry]:
     position = 0
     for offset, raw, framing_error in _frames(head, fh):
         position += 1
+        if take is not None and not take(position):
+            continue
         if framing_error:
             yield MarcEntry(position, offset, None, framing_error, raw)
             continue
@@ -256,22 +264,24 @@ def _field(tag: str, body: bytes, encoding: str) -> pymarc.Field:
     return made
 
 
-def _iter_xml(fh: _Prepended) -> Iterator[MarcEntry]:
+def _iter_xml(fh: _Prepended, take: Callable[[int], bool] | None) -> Iterator[MarcEntry]:
     position = 0
     events = etree.iterparse(fh, events=("end",), tag=(f"{{{_MARCXML_NS}}}record", "record"), huge_tree=True)
     try:
         for _event, element in events:
             position += 1
-            raw = etree.tostring(element)
-            try:
-                yield MarcEntry(position, -1, _xml_record(element), None, raw, "utf-8")
-            except MarcDecodeError as exc:
-                yield MarcEntry(position, -1, None, str(exc), raw)
+            if take is None or take(position):
+                raw = etree.tostring(element)
+                try:
+                    yield MarcEntry(position, -1, _xml_record(element), None, raw, "utf-8")
+                except MarcDecodeError as exc:
+                    yield MarcEntry(position, -1, None, str(exc), raw)
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
-        yield MarcEntry(position + 1, -1, None, f"MARCXML is not well-formed: {exc}", b"")
+        if take is None or take(position + 1):
+            yield MarcEntry(position + 1, -1, None, f"MARCXML is not well-formed: {exc}", b"")
 
 
 def _local(tag: object) -> str:

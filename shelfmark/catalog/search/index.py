@@ -10,14 +10,20 @@ from shelfmark.catalog.models import Record
 
 from .backends import backend
 from .backends.base import SearchBackend
-from .tokens import record_tokens
+from .tokens import Prepared, record_tokens
 
 REBUILD_BATCH = 1000
 
 
-def index_records(records: Sequence[Record]) -> None:
-    """Upsert the index rows of these records, in the caller's transaction (one statement batch)."""
-    backend().write([record_tokens(record) for record in records])
+def index_records(records: Sequence[Record], *, prepared: Sequence[Prepared] | None = None) -> None:
+    """Upsert the index rows of these records, in the caller's transaction (one statement batch).
+
+    `prepared` holds each record's tokens.prepare_tokens when the caller computed them already (the import).
+    """
+    if prepared is None:
+        backend().write([record_tokens(record) for record in records])
+    else:
+        backend().write([record_tokens(record, tokens) for record, tokens in zip(records, prepared, strict=True)])
 
 
 def remove_records(record_ids: Sequence[int]) -> None:

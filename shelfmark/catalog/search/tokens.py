@@ -197,8 +197,13 @@ class _Collector:
                     self.add(field, initials)
 
 
-def record_tokens(record: Any) -> RecordTokens:
-    """Build the index row of a record (a catalog.Record or anything with the same attributes)."""
+# The fields and phrase text of one record's index row, before it has an id (see record_tokens).
+Prepared = tuple[dict[str, list[str]], str]
+
+
+def prepare_tokens(record: Any) -> Prepared:
+    """Build the tokens per field and the folded phrase text of a record; they depend on no id or library,
+    so the import computes them beside extraction, in its worker process."""
     row = _Collector()
     row.add_text("t", record.title, pinyin=True)
     for other in strings(record.other_titles):
@@ -225,9 +230,11 @@ def record_tokens(record: Any) -> RecordTokens:
     for number in (record.clc_class, *strings(record.other_classes)):
         if number:
             row.add("c", class_token(number))
-    return RecordTokens(
-        record_id=record.pk,
-        fields={name: list(tokens) for name, tokens in row.fields.items()},
-        text=" / ".join(dict.fromkeys(row.texts)),
-        facets=facet_values(record),
-    )
+    return {name: list(tokens) for name, tokens in row.fields.items()}, " / ".join(dict.fromkeys(row.texts))
+
+
+def record_tokens(record: Any, prepared: Prepared | None = None) -> RecordTokens:
+    """Build the index row of a record (a catalog.Record or anything with the same attributes);
+    `prepared` is prepare_tokens of the same field values, when already computed."""
+    fields, text = prepared if prepared is not None else prepare_tokens(record)
+    return RecordTokens(record_id=record.pk, fields=fields, text=text, facets=facet_values(record))

@@ -33,6 +33,6 @@ def index_calls(monkeypatch: pytest.MonkeyPatch) -> IndexCalls:
     from shelfmark.catalog.search import index
 
     calls = IndexCalls()
-    monkeypatch.setattr(index, "index_records", lambda records: calls.indexed.append([r.pk for r in records]))
+    monkeypatch.setattr(index, "index_records", lambda records, **_: calls.indexed.append([r.pk for r in records]))
     monkeypatch.setattr(index, "remove_records", lambda ids: calls.removed.append(list(ids)))
     return calls

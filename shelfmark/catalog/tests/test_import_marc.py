@@ -126,11 +126,11 @@ def test_a_failure_inside_a_batch_leaves_whole_batches_only_and_a_rerun_complete
     real = index.index_records
     calls = []
 
-    def failing_on_second_batch(records):
+    def failing_on_second_batch(records, **kwargs):
         calls.append(len(records))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        real(records)
+        real(records, **kwargs)
 
     monkeypatch.setattr(index, "index_records", failing_on_second_batch)
 

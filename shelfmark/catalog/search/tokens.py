@@ -174,27 +174,40 @@ class _Collector:
             self.fields[field][token] = None
 
     def add_text(self, field: str, text: str, *, pinyin: bool = False) -> None:
-        folded = fold(text)
+        folded, tokens = text_tokens(text, pinyin)
         if not folded:
             return
         self.texts.append(folded)
         bucket = self.fields[field]
-        cjk = pinyin and has_cjk(folded)
-        for word in index_words(folded):
-            bucket[word] = None
-            if cjk and len(word) > 1 and has_cjk(word):
-                full, initials = pinyin_forms(word)
+        for token in tokens:
+            bucket[token] = None
+
+
+@lru_cache(maxsize=32768)
+def text_tokens(text: str, pinyin: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Return a text's folded form and its index tokens in order (cached: names, publishers, places
+    and subjects repeat across a catalogue)."""
+    folded = fold(text)
+    if not folded:
+        return "", ()
+    bucket: dict[str, None] = {}
+    cjk = pinyin and has_cjk(folded)
+    for word in index_words(folded):
+        bucket[word] = None
+        if cjk and len(word) > 1 and has_cjk(word):
+            full, initials = pinyin_forms(word)
+            bucket[full] = None
+            bucket[initials] = None
+    if pinyin:
+        # A reader types a whole title, or one part of it ("辽宁省志" of "辽宁省志 : 地方文献卷").
+        parts = [folded, *(p for p in _PUNCTUATION.split(folded) if p.strip() and p.strip() != folded)]
+        for part in parts:
+            full, initials = whole_forms(part)
+            if full and (cjk or " " in part.strip()):
                 bucket[full] = None
+            if initials and cjk:
                 bucket[initials] = None
-        if pinyin:
-            # A reader types a whole title, or one part of it ("辽宁省志" of "辽宁省志 : 地方文献卷").
-            parts = [folded, *(p for p in _PUNCTUATION.split(folded) if p.strip() and p.strip() != folded)]
-            for part in parts:
-                full, initials = whole_forms(part)
-                if cjk or " " in part.strip():
-                    self.add(field, full)
-                if cjk:
-                    self.add(field, initials)
+    return folded, tuple(bucket)
 
 
 # The fields and phrase text of one record's index row, before it has an id (see record_tokens).

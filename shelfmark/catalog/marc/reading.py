@@ -256,12 +256,43 @@ def _field(tag: str, body: bytes, encoding: str) -> pymarc.Field:
     made.control_field = False
     made.data = None
     made._indicators = _new_tuple(_Indicators, (indicators[0], indicators[1]))
-    made.subfields = [
-        _new_tuple(_Subfield, (chr(part[0]) if part[0] < 0x80 else "?", _decode(part[1:], encoding, tag, chr(part[0]))))
-        for part in parts[1:]
-        if part
-    ]
+    fast = _whole_subfields(body[len(parts[0]) :], encoding) if encoding != "marc-8" else None
+    made.subfields = (
+        fast
+        if fast is not None
+        else [
+            _new_tuple(
+                _Subfield, (chr(part[0]) if part[0] < 0x80 else "?", _decode(part[1:], encoding, tag, chr(part[0])))
+            )
+            for part in parts[1:]
+            if part
+        ]
+    )
     return made
+
+
+def _whole_subfields(rest: bytes, encoding: str) -> list[pymarc.Subfield] | None:
+    """Decode a field's subfields in one go (UTF-8, GB18030: no character holds a 0x1F byte).
+
+    Gives what decoding each subfield does (NFC does not reach across the delimiter); returns None for
+    the rare field it cannot vouch for (bad bytes, NULs, a non-ASCII code), which is decoded one
+    subfield at a time and so reported as before.
+    """
+    try:
+        text = rest.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\x00" in text:
+        return None
+    out = []
+    for part in text.split("\x1f"):
+        if part:
+            if part[0] >= "\x80":
+                return None
+            out.append(_new_tuple(_Subfield, (part[0], part[1:])))
+    return out
 
 
 def _iter_xml(fh: _Prepended, take: Callable[[int], bool] | None) -> Iterator[MarcEntry]:

@@ -133,31 +133,44 @@ def parse_rate(path: Path) -> tuple[int, float]:
 # ------------------------------------------------------------------------------------------ databases
 
 
-def fresh_database(database: str, workdir: Path) -> dict[str, str]:
-    """Create an empty database and return the environment that points shelfmark at it."""
+def kept_dir(database: str, records: int) -> Path:
+    """Where a kept database lives (SQLite file) or is marked as fully imported (both)."""
+    return DATA / f"kept-{database}-{records}"
+
+
+def database_env(database: str, workdir: Path, name: str) -> dict[str, str]:
+    """The environment that points shelfmark at the bench database `name` (SQLite: a file in workdir)."""
     # Production settings: with DEBUG on, Django keeps the last 9,000 SQL statements (bulk inserts included).
     env = {**os.environ, "SHELFMARK_DATA_DIR": str(workdir), "SHELFMARK_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
     if database == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return env
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(
-            f"CREATE DATABASE {PG_DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )
-    env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
+    else:
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     return env
 
 
-def drop_database(database: str) -> None:
+def fresh_database(database: str, workdir: Path, name: str = PG_DATABASE) -> dict[str, str]:
+    """Create an empty database and return the environment that points shelfmark at it."""
+    if database == "sqlite":
+        (workdir / "bench.sqlite3").unlink(missing_ok=True)
+        return database_env(database, workdir, name)
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )
+    return database_env(database, workdir, name)
+
+
+def drop_database(database: str, name: str = PG_DATABASE) -> None:
     if database != "postgresql":
         return
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def shelfmark_command() -> list[str]:
@@ -264,21 +277,49 @@ def commit() -> str:
     return (result.stdout.strip() or "unknown") + ("+dirty" if dirty.stdout.strip() else "")
 
 
-def bench_database(database: str, path: Path, records: int, parse_rps: float, queries: list[str], profile: bool) -> str:
+def bench_database(
+    database: str,
+    path: Path,
+    records: int,
+    parse_rps: float,
+    queries: list[str],
+    profile: bool,
+    keep: str = "",
+) -> str:
+    """Import into a fresh database and time the queries; `keep` ("keep" or "reuse") keeps the database
+    (bench/data/kept-<db>-<N>/, PostgreSQL database shelfmark_bench_<N>) and "reuse" skips the import
+    when a kept one was fully imported."""
+    kept = kept_dir(database, records)
+    name = f"{PG_DATABASE}_{records}" if keep else PG_DATABASE
+    reused = keep == "reuse" and (kept / "imported").exists()
     with tempfile.TemporaryDirectory(prefix=f"shelfmark-bench-{database}-") as tmp:
         workdir = Path(tmp)
-        env = fresh_database(database, workdir)
+        if keep:
+            kept.mkdir(parents=True, exist_ok=True)
+        dbdir = kept if keep else workdir
         try:
-            log(f"{database}: migrating a fresh database")
-            run_child([*shelfmark_command(), "migrate", "--no-input"], env, workdir / "migrate.log")
-            log(f"{database}: importing {records} records")
-            command = [*shelfmark_command(), "import-marc", str(path), "--match", "isbn", "--rejects-dir", str(workdir)]
-            if profile:
-                prof = BENCH / "data" / f"import-{database}-{records}.prof"
-                command = [sys.executable, "-m", "cProfile", "-o", str(prof), *command]
-            seconds, peak_mb = run_child(command, env, workdir / "import.log")
-            tail = (workdir / "import.log").read_text(errors="replace").strip().splitlines()[-3:]
-            log(f"{database}: import took {seconds:.1f} s, peak RSS {peak_mb:.0f} MB; {' | '.join(tail)}")
+            seconds, peak_mb = 0.0, 0.0
+            if reused:
+                env = database_env(database, dbdir, name)
+                log(f"{database}: reusing the kept database, migrating it")
+                run_child([*shelfmark_command(), "migrate", "--no-input"], env, workdir / "migrate.log")
+            else:
+                (kept / "imported").unlink(missing_ok=True)
+                env = fresh_database(database, dbdir, name)
+                log(f"{database}: migrating a fresh database")
+                run_child([*shelfmark_command(), "migrate", "--no-input"], env, workdir / "migrate.log")
+                log(f"{database}: importing {records} records")
+                command = [
+                    *shelfmark_command(), "import-marc", str(path), "--match", "isbn", "--rejects-dir", str(workdir)
+                ]  # fmt: skip
+                if profile:
+                    prof = BENCH / "data" / f"import-{database}-{records}.prof"
+                    command = [sys.executable, "-m", "cProfile", "-o", str(prof), *command]
+                seconds, peak_mb = run_child(command, env, workdir / "import.log")
+                tail = (workdir / "import.log").read_text(errors="replace").strip().splitlines()[-3:]
+                log(f"{database}: import took {seconds:.1f} s, peak RSS {peak_mb:.0f} MB; {' | '.join(tail)}")
+                if keep:
+                    (kept / "imported").write_text(f"{records}\n")
             queries_path, out_path = workdir / "queries.json", workdir / "search.json"
             queries_path.write_text(json.dumps(queries, ensure_ascii=False))
             log(f"{database}: {len(queries)} queries, selector and raw engine")
@@ -289,13 +330,16 @@ def bench_database(database: str, path: Path, records: int, parse_rps: float, qu
             )
             timings = json.loads(out_path.read_text())
         finally:
-            drop_database(database)
+            if not keep:
+                drop_database(database, name)
     search_p95 = percentile(timings["search_ms"], 0.95)
     raw_p95 = percentile(timings["raw_ms"], 0.95)
-    log(f"{database}: {timings.get('note', '')} slowest: {timings.get('slowest', [])[:5]}")
+    log(f"{database}: {timings.get('note', '')} slowest: {timings.get('slowest', [])[:10]}")
+    import_rps = "reused" if reused else f"{records / seconds:.0f}"
+    peak = "reused" if reused else f"{peak_mb:.0f}"
     return (
-        f"BENCH catalog db={database} records={records} import_rps={records / seconds:.0f} parse_rps={parse_rps:.0f} "
-        f"search_p95_ms={search_p95:.1f} raw_p95_ms={raw_p95:.1f} peak_rss_mb={peak_mb:.0f}"
+        f"BENCH catalog db={database} records={records} import_rps={import_rps} parse_rps={parse_rps:.0f} "
+        f"search_p95_ms={search_p95:.1f} raw_p95_ms={raw_p95:.1f} peak_rss_mb={peak}"
     )
 
 
@@ -318,6 +362,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real", action="store_true", help="start from the 250,000 LoC records, top up with generated")
     parser.add_argument("--profile", action="store_true", help="run the import under cProfile (slower; not for rates)")
     parser.add_argument("--no-record", action="store_true", help="print the BENCH lines without appending them")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (bench/data/kept-<db>-<N>, shelfmark_bench_<N>)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="search a kept, fully imported database without importing (not recorded)"
+    )
     parser.add_argument("--search-child", nargs=2, metavar=("QUERIES", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.search_child:
@@ -331,10 +381,11 @@ def main(argv: list[str] | None = None) -> None:
     queries = build_queries(path)
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     source = f"{'LoC + generated' if args.real else 'generated'} file {path.name}"
+    keep = "reuse" if args.reuse else ("keep" if args.keep else "")
     for number, database in enumerate(databases):
-        line = bench_database(database, path, parsed, parse_rps, queries, args.profile)
+        line = bench_database(database, path, parsed, parse_rps, queries, args.profile, keep)
         print(line, flush=True)
-        if not args.no_record and not args.profile:
+        if not args.no_record and not args.profile and "reused" not in line:
             append_results(line, source, first=number == 0)
 
 

@@ -1,8 +1,11 @@
 """Time catalogue queries through `selectors.search` and as the bare engine statement (FTS5 MATCH / tsquery).
 
 Imported by bench/catalog.py inside a child process whose Django settings point at the bench database.
-The raw statement is the search backend's own `raw_count` of the parsed query (the engine's bare match,
-no ranking, facets or paging); a query with only a year bound counts the year index instead.
+The raw baseline is what a developer using the engine directly would write for the same request: the
+total count and the first page of 20 ids by the engine's own relevance, two statements built by the
+search backend from the parsed query (`raw_count`, `raw_page`: FTS5 `ORDER BY rank`, PostgreSQL
+`ORDER BY ts_rank(...) DESC`), no facets, no ranking tiers. A query with only a year bound counts the
+year index and reads its first 20 ids instead.
 """
 
 from __future__ import annotations
@@ -17,15 +20,18 @@ from shelfmark.catalog.search.backends import backend
 from shelfmark.catalog.search.query import parse
 
 WARM_UP_ROUNDS = 1
+PAGE = 20
 
 
-def raw_statement(q: str) -> tuple[str, list[Any]]:
+def raw_statements(q: str) -> list[tuple[str, list[Any]]]:
+    """The baseline's two statements for `q`: the total count, then the first page of ids."""
     parsed = parse(q)
     if parsed.match is not None:
-        return backend().raw_count(parsed.match)
+        return [backend().raw_count(parsed.match), backend().raw_page(parsed.match, PAGE)]
     low = parsed.year_from if parsed.year_from is not None else -9999
     high = parsed.year_to if parsed.year_to is not None else 9999
-    return "SELECT count(*) FROM catalog_record WHERE year BETWEEN %s AND %s", [low, high]
+    where = "FROM catalog_record WHERE year BETWEEN %s AND %s"
+    return [(f"SELECT count(*) {where}", [low, high]), (f"SELECT id {where} ORDER BY id LIMIT %s", [low, high, PAGE])]
 
 
 def time_search(q: str) -> tuple[float, int]:
@@ -36,11 +42,13 @@ def time_search(q: str) -> tuple[float, int]:
 
 
 def time_raw(q: str) -> tuple[float, int]:
-    sql, params = raw_statement(q)
+    (count_sql, count_params), (page_sql, page_params) = raw_statements(q)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(count_sql, count_params)
         count = cursor.fetchone()[0]
+        cursor.execute(page_sql, page_params)
+        cursor.fetchall()
     return (time.perf_counter() - started) * 1000, int(count)
 
 

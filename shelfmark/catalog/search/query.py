@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from shelfmark.catalog.text import has_cjk, title_key
@@ -227,8 +228,10 @@ class _Builder:
         )
 
 
+@lru_cache(maxsize=4096)
 def parse(q: str) -> ParsedQuery:
-    """Parse a query string (see the module docstring for the language)."""
+    """Parse a query string (see the module docstring for the language); a repeated query (the next page,
+    a facet click) reuses its parse, which is immutable."""
     raw = (q or "").strip()
     text = unicodedata.normalize("NFKC", raw).translate(_QUOTES)
     builder = _Builder(raw)

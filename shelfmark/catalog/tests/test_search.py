@@ -239,3 +239,24 @@ def test_bad_paging_and_filters_are_refused_with_the_field_named(corpus, kwargs,
     with pytest.raises(InvalidInput) as refused:
         search("辽宁", **kwargs)
     assert refused.value.field == field
+
+
+def test_hits_carry_what_lists_show_without_a_query_per_hit(corpus, django_assert_num_queries):
+    # given a record catalogued by a library
+    library = make_network().county
+    corpus["dream_red"].library = library
+    corpus["dream_red"].save(update_fields=["library"])
+    # when a search returns it among others
+    result = search("红楼梦")
+    # then every field a list, the API and `shelfmark search` show is loaded, the library too
+    with django_assert_num_queries(0):
+        shown = [
+            (hit.title, hit.title_romanized, hit.responsibility, hit.authors, hit.publisher, hit.year, hit.isbn,
+             hit.clc_class, hit.resource_type, hit.marc_format, hit.library.code if hit.library else None)
+            for hit in result.hits
+        ]  # fmt: skip
+    assert shown[0] == (
+        "红楼梦", "", "", ["曹雪芹", "高鹗"], "人民文学出版社", 2008, "9787020002207", "I242.47", "print", "cnmarc",
+        library.code,
+    )  # fmt: skip
+    assert [row[10] for row in shown[1:]] == [None] * (len(shown) - 1)

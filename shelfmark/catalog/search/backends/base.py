@@ -44,4 +44,8 @@ class SearchBackend(Protocol):
         """Return a condition true when the record whose id is `id_expr` matches `node` and the phrases."""
 
     def raw_count(self, node: Node) -> Sql:
-        """Return the engine's bare match count for `node`, the baseline the benchmark compares with."""
+        """Return the engine's bare match count for `node`: half of the benchmark's baseline."""
+
+    def raw_page(self, node: Node, limit: int) -> Sql:
+        """Return the first `limit` matching ids by the engine's own relevance (FTS5 rank, ts_rank): the
+        other half of the baseline, what a developer using the engine directly would write."""

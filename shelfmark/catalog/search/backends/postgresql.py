@@ -98,3 +98,11 @@ class PostgresBackend:
 
     def raw_count(self, node: Node) -> Sql:
         return f"SELECT count(*) FROM {TABLE} WHERE document @@ %s::tsquery", [tsquery(node)]
+
+    def raw_page(self, node: Node, limit: int) -> Sql:
+        sql = (
+            f"SELECT record_id FROM {TABLE} WHERE document @@ %s::tsquery "
+            "ORDER BY ts_rank(document, %s::tsquery) DESC LIMIT %s"
+        )
+        text = tsquery(node)
+        return sql, [text, text, limit]

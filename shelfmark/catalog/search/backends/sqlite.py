@@ -100,3 +100,6 @@ class SqliteBackend:
 
     def raw_count(self, node: Node) -> Sql:
         return f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [expression(node)]
+
+    def raw_page(self, node: Node, limit: int) -> Sql:
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rank LIMIT %s", [expression(node), limit]

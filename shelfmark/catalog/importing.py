@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -149,7 +149,9 @@ def run(
         batch: list[Good] = []
         done = 0
         number = 0
-        for item in prepared_items(fh, size=total, encoding=encoding, marc_format=marc_format):
+        # closing: an interrupted import stops the worker processes at once, not when collected.
+        items = stack.enter_context(closing(prepared_items(fh, size=total, encoding=encoding, marc_format=marc_format)))
+        for item in items:
             summary.read += 1
             done = item.done
             if isinstance(item, Bad):

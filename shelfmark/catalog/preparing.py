@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -99,7 +99,7 @@ def _tell(fh: BinaryIO, fallback: int) -> int:
         return fallback
 
 
-def prepared_items(fh: BinaryIO, *, size: int, encoding: str, marc_format: str) -> Iterator[Item]:
+def prepared_items(fh: BinaryIO, *, size: int, encoding: str, marc_format: str) -> Generator[Item, None, None]:
     """Yield the file's items, prepared by worker processes when that pays off, else in-process."""
     workers = min(MAX_WORKERS, os.cpu_count() or 1)
     if size < PIPELINE_MIN_BYTES or not _has_fd(fh) or "fork" not in multiprocessing.get_all_start_methods():

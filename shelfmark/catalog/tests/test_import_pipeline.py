@@ -1,5 +1,7 @@
 """The import's worker process: it prepares what the in-process path prepares, in order, failures included."""
 
+import multiprocessing
+
 import pytest
 from django.db import connection
 
@@ -64,7 +66,7 @@ def test_the_worker_lands_the_same_records_and_rejects_as_in_process(marc_dir, u
 def test_a_failure_in_the_worker_leaves_earlier_batches_landed_and_is_raised(marc_dir, use_worker, monkeypatch):
     started = use_worker()
     # given tokenising fails on the 12th record of marc.dat, inside the worker process
-    twelfth = [e.record["001"].data for e in iter_marc(marc_dir / "marc.dat")][11]
+    twelfth = [e.record["001"].data for e in iter_marc(marc_dir / "marc.dat") if e.record is not None][11]
     real = preparing.prepare_tokens
 
     def failing(values):
@@ -98,3 +100,20 @@ def test_a_rerun_through_the_worker_updates_instead_of_duplicating(marc_dir, use
     assert Record.objects.count() == 20
     assert started == [True, True]
     assert _indexed() == 20
+
+
+def test_an_interrupted_import_stops_its_workers_and_leaves_whole_batches(marc_dir, use_worker):
+    started = use_worker()
+
+    def interrupt(done, total, summary):
+        raise KeyboardInterrupt
+
+    # when the import is interrupted right after its first batch of 5 landed
+    with pytest.raises(KeyboardInterrupt):
+        services.import_marc(source=marc_dir / "marc.dat", batch_size=5, progress=interrupt)
+
+    # then that batch is there whole, indexed, and no worker process is left running
+    assert started == [True]
+    assert Record.objects.count() == 5
+    assert _indexed() == 5
+    assert multiprocessing.active_children() == []

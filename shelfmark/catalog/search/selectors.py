@@ -151,19 +151,54 @@ class _Plan:
     def facets(self) -> dict[str, list[FacetValue]]:
         """Count every dimension over the first FACET_SAMPLE hits (by id) in one statement."""
         sql, id_expr, params = self._select(self.all_hits(), columns=", ".join(f"f.{c}" for c in FACET_COLUMNS))
-        sample = f"WITH s AS ({sql} ORDER BY {id_expr} LIMIT %s) "
-        params = [*params, FACET_SAMPLE]
-        branches = []
-        for number, candidate in enumerate(DIMENSIONS):
-            group, group_params = candidate.group_sql("s")
-            branches.append(f"SELECT {number} AS facet, g.* FROM ({group}) g")
-            params += group_params
-        counts: dict[int, list[tuple[str, int, str | None]]] = {n: [] for n in range(len(DIMENSIONS))}
+        branches, branch_params = _facet_branches()
         with connection.cursor() as cursor:
-            cursor.execute(sample + " UNION ALL ".join(branches), params)
-            for number, value, n, label in cursor.fetchall():
-                counts[number].append((str(value), int(n), None if label is None else str(label)))
-        return {d.key: d.values(counts[n]) for n, d in enumerate(DIMENSIONS)}
+            cursor.execute(
+                f"WITH s AS ({sql} ORDER BY {id_expr} LIMIT %s) {branches}", [*params, FACET_SAMPLE, *branch_params]
+            )
+            return _facet_values(cursor.fetchall())
+
+    def one_pass(
+        self, offset: int, limit: int, with_facets: bool
+    ) -> tuple[int, list[int], dict[str, list[FacetValue]]]:
+        """Read the first COUNT_CAP + 1 hits once, in the engine's order, and return (their count, the ids of
+        the ranking from `offset` among them, the facets of the first FACET_SAMPLE of them by id).
+
+        When the count is within COUNT_CAP these are all the hits, so the page is the ranking's and the facet
+        sample the first FACET_SAMPLE hits by id, exactly as the tiered reads give them. Beyond the cap the
+        caller reads the page by tiers, and the facets describe the first 2,000 (by id) of the 10,001 hits
+        the engine yielded first: a sample either way (facets_exact is False)."""
+        q = self.query
+        assert q.match is not None
+        base, params = self.engine.matches(q.match, q.phrases, with_rows=True, flag=q.title_match)
+        rank, rank_params = "1", []
+        if q.title_match is not None:
+            rank = "CASE WHEN f.flag THEN 1 ELSE 2 END"
+        if q.exact_key:
+            rank, rank_params = f"CASE WHEN f.title_key = %s THEN 0 ELSE {rank} END", [q.exact_key]
+        columns = ", ".join(f"f.{c}" for c in FACET_COLUMNS)
+        sql = f"SELECT f.record_id, {columns}, {rank} AS tier FROM ({base}) f"
+        params = [*rank_params, *params]
+        if self.conditions:
+            where, where_params = self._where(self.conditions)
+            sql, params = f"{sql} WHERE {where}", [*params, *where_params]
+        statement = (
+            f"WITH h AS MATERIALIZED ({sql} LIMIT %s), s AS (SELECT * FROM h ORDER BY record_id LIMIT %s) "
+            "SELECT -2, CAST(NULL AS text), count(*), CAST(NULL AS text) FROM h "
+            "UNION ALL SELECT -1, CAST(p.tier AS text), p.record_id, NULL FROM "
+            "(SELECT tier, record_id FROM h ORDER BY tier, record_id LIMIT %s OFFSET %s) p"
+        )
+        params += [COUNT_CAP + 1, FACET_SAMPLE, limit, offset]
+        if with_facets:
+            branches, branch_params = _facet_branches()
+            statement, params = f"{statement} UNION ALL {branches}", [*params, *branch_params]
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+        counted = next(int(n) for number, _value, n, _label in rows if number == -2)
+        page = sorted((int(tier), int(pk)) for number, tier, pk, _label in rows if number == -1)
+        found = _facet_values([row for row in rows if row[0] >= 0]) if with_facets and counted else {}
+        return counted, [pk for _tier, pk in page], found
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod
@@ -181,6 +216,23 @@ class _Plan:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return int(cursor.fetchone()[0])
+
+
+def _facet_branches() -> Sql:
+    """Every dimension's counts over the sample `s`, as one UNION ALL of (facet number, value, count, label)."""
+    branches, params = [], []
+    for number, candidate in enumerate(DIMENSIONS):
+        group, group_params = candidate.group_sql("s")
+        branches.append(f"SELECT {number} AS facet, g.* FROM ({group}) g")
+        params += group_params
+    return " UNION ALL ".join(branches), params
+
+
+def _facet_values(rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
+    counts: dict[int, list[tuple[str, int, str | None]]] = {n: [] for n in range(len(DIMENSIONS))}
+    for number, value, n, label in rows:
+        counts[number].append((str(value), int(n), None if label is None else str(label)))
+    return {d.key: d.values(counts[n]) for n, d in enumerate(DIMENSIONS)}
 
 
 def _ranked_page(plan: _Plan, offset: int, limit: int) -> list[int]:
@@ -216,13 +268,19 @@ def search(
     query = parse(q)
     engine = backend()
     plan = _Plan(query, chosen, engine)
-    counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
-    plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
-    ids = _ranked_page(plan, (page - 1) * per_page, per_page) if counted else []
-    by_id = load_hits(ids)
+    offset = (page - 1) * per_page
     found_facets: dict[str, list[FacetValue]] = {}
-    if facets and counted:
-        found_facets = plan.facets()
+    if engine.one_pass and query.match is not None:
+        counted, ids, found_facets = plan.one_pass(offset, per_page, facets)
+        if counted > COUNT_CAP:
+            ids = _ranked_page(plan, offset, per_page)
+    else:
+        counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
+        plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
+        ids = _ranked_page(plan, offset, per_page) if counted else []
+        if facets and counted:
+            found_facets = plan.facets()
+    by_id = load_hits(ids)
     return SearchResult(
         total=min(counted, COUNT_CAP),
         page=page,

@@ -260,3 +260,16 @@ def test_hits_carry_what_lists_show_without_a_query_per_hit(corpus, django_asser
         library.code,
     )  # fmt: skip
     assert [row[10] for row in shown[1:]] == [None] * (len(shown) - 1)
+
+
+def test_a_capped_count_keeps_the_ranking_and_samples_the_facets(corpus, monkeypatch):
+    # given the full ranking of a query
+    ranked = found(corpus, "辽宁")
+    # when the count cap and the facet sample are smaller than its hits
+    monkeypatch.setattr("shelfmark.catalog.search.selectors.COUNT_CAP", 3)
+    monkeypatch.setattr("shelfmark.catalog.search.selectors.FACET_SAMPLE", 2)
+    first, second = search("辽宁", per_page=2), search("辽宁", per_page=2, page=2)
+    # then the total says it was capped, the pages walk the same ranking, the facets count a sample
+    assert (first.total, first.total_exact, first.facets_exact) == (3, False, False)
+    assert slugs(corpus, first.hits + second.hits) == ranked[:4]
+    assert sum(value.count for value in first.facets["language"]) == 2

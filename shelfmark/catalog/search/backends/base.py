@@ -36,9 +36,23 @@ class SearchBackend(Protocol):
     def finish_rebuild(self) -> None:
         """Tidy up after a full rebuild (merge segments, analyse)."""
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
+    # Whether `matches(..., flag=...)` can tell per hit whether it also matches another tree, so that one
+    # pass over the hits yields the count, the ranked page and the facet sample (PostgreSQL, where each
+    # pass visits every hit's heap row); FTS5 reads doclists cheaply and keeps one statement per tier.
+    one_pass: bool
+
+    def matches(
+        self,
+        node: Node,
+        phrases: Sequence[str],
+        *,
+        minus: Node | None = None,
+        with_rows: bool = True,
+        flag: Node | None = None,
+    ) -> Sql:
         """Return a SELECT of `record_id` (and FACET_COLUMNS when `with_rows`) of the records matching `node`
-        and not `minus`, with the phrases; unordered, the caller orders by record_id."""
+        and not `minus`, with the phrases; unordered, the caller orders by record_id. With `flag` (only when
+        `one_pass`), a last boolean column `flag` says whether the hit also matches that tree."""
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         """Return a condition true when the record whose id is `id_expr` matches `node` and the phrases."""

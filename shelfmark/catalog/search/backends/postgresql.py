@@ -60,6 +60,7 @@ class PostgresBackend:
     # The planner underestimates how rare a tagged lexeme is and walks the primary key in id order
     # hunting for a LIMIT's worth of hits; a fenced subquery makes it take the GIN bitmap first.
     fence_small_results = True
+    one_pass = True
     rows_table = TABLE
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
@@ -82,14 +83,27 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
+    def matches(
+        self,
+        node: Node,
+        phrases: Sequence[str],
+        *,
+        minus: Node | None = None,
+        with_rows: bool = True,
+        flag: Node | None = None,
+    ) -> Sql:
         text = tsquery(node)
         if minus is not None:
             text = f"{text} & !{tsquery(minus)}"
         extra, params = _phrases(phrases, "s")
         columns = "".join(f", s.{c}" for c in FACET_COLUMNS) if with_rows else ""
+        flagged: list[str] = []
+        if flag is not None:
+            # Checked on the row the scan already holds: no second index pass.
+            columns += ", s.document @@ %s::tsquery AS flag"
+            flagged = [tsquery(flag)]
         sql = f"SELECT s.record_id{columns} FROM {TABLE} s WHERE s.document @@ %s::tsquery{extra}"
-        return sql, [text, *params]
+        return sql, [*flagged, text, *params]
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases, "s")

@@ -43,6 +43,7 @@ class SqliteBackend:
 
     # FTS5 always drives the join in rowid order, so no fence is needed.
     fence_small_results = False
+    one_pass = False
     rows_table = FACETS
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
@@ -78,7 +79,16 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
-    def matches(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, with_rows: bool = True) -> Sql:
+    def matches(
+        self,
+        node: Node,
+        phrases: Sequence[str],
+        *,
+        minus: Node | None = None,
+        with_rows: bool = True,
+        flag: Node | None = None,
+    ) -> Sql:
+        assert flag is None, "FTS5 reads one tier per statement (one_pass is False)"
         text = expression(node)
         if minus is not None:
             text = f"({text}) NOT ({expression(minus)})"

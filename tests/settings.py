@@ -1,0 +1,9 @@
+"""Test settings: a throwaway data dir and immediate jobs, set before the platform's settings are read."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SHELFMARK_DATA_DIR", tempfile.mkdtemp(prefix="shelfmark-test-"))
+os.environ.setdefault("SHELFMARK_JOBS_IMMEDIATE", "1")
+
+from shelfmark.settings import *  # noqa: F403

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -149,6 +150,7 @@ def run(
         batch: list[Good] = []
         done = 0
         number = 0
+        land = partial(_land, name=str(name), match=match, library=library, actor=actor, job=job, summary=summary)
         # closing: an interrupted import stops the worker processes at once, not when collected.
         items = stack.enter_context(closing(prepared_items(fh, size=total, encoding=encoding, marc_format=marc_format)))
         for item in items:
@@ -160,30 +162,12 @@ def run(
                 batch.append(item)
             if len(batch) >= batch_size:
                 number += 1
-                _land(
-                    batch,
-                    number=number,
-                    name=str(name),
-                    match=match,
-                    library=library,
-                    actor=actor,
-                    job=job,
-                    summary=summary,
-                )
+                land(batch, number=number)
                 batch = []
                 _report(done, total, summary, progress, job)
         if batch or number == 0:
             number += 1
-            _land(
-                batch,
-                number=number,
-                name=str(name),
-                match=match,
-                library=library,
-                actor=actor,
-                job=job,
-                summary=summary,
-            )
+            land(batch, number=number)
         _report(total, total, summary, progress, job)
     summary.reject_files = rejects.paths
     return summary

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from shelfmark.catalog.tests.web_fixtures import Staff, make_staff
+from shelfmark.libraries.tests.factories import Network, make_network
+
 # <repo>/../shared/data/marc: CI clones the repo beside shared/, as on the development machine.
 MARC_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "marc"
 
@@ -36,3 +39,15 @@ def index_calls(monkeypatch: pytest.MonkeyPatch) -> IndexCalls:
     monkeypatch.setattr(index, "index_records", lambda records, **_: calls.indexed.append([r.pk for r in records]))
     monkeypatch.setattr(index, "remove_records", lambda ids: calls.removed.append(list(ids)))
     return calls
+
+
+@pytest.fixture
+def net() -> Network:
+    """The five-level test network."""
+    return make_network()
+
+
+@pytest.fixture
+def staff(net: Network) -> Staff:
+    """One staff login per role and place of the permission matrix."""
+    return make_staff(net)

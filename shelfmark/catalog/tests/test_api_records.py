@@ -9,22 +9,11 @@ from django.test import Client
 
 from shelfmark.catalog import services
 from shelfmark.catalog.models import Record
-from shelfmark.catalog.tests.web_fixtures import make_staff, marc_json
+from shelfmark.catalog.tests.web_fixtures import marc_json
 from shelfmark.core.models import AuditEvent
-from shelfmark.libraries.tests.factories import make_network
 
 pytestmark = pytest.mark.django_db
 RECORDS = "/api/v1/catalog/records"
-
-
-@pytest.fixture
-def net():
-    return make_network()
-
-
-@pytest.fixture
-def staff(net):
-    return make_staff(net)
 
 
 def _client(who: str, staff) -> Client:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,21 +10,10 @@ from django.test import Client
 
 from shelfmark.catalog import services
 from shelfmark.catalog.models import ImportJob, Record
-from shelfmark.catalog.tests.web_fixtures import make_staff, marc_json
-from shelfmark.libraries.tests.factories import make_network
+from shelfmark.catalog.tests.conftest import MARC_DIR
+from shelfmark.catalog.tests.web_fixtures import marc_json
 
 pytestmark = pytest.mark.django_db
-MARC_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "marc"
-
-
-@pytest.fixture
-def net():
-    return make_network()
-
-
-@pytest.fixture
-def staff(net):
-    return make_staff(net)
 
 
 def _as(user) -> Client:
@@ -35,7 +23,7 @@ def _as(user) -> Client:
 
 
 def _upload(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, (MARC_DATA / name).read_bytes())
+    return SimpleUploadedFile(name, (MARC_DIR / name).read_bytes())
 
 
 def test_the_list_finds_records_and_offers_facets(net, staff):
@@ -159,7 +147,7 @@ def test_an_upload_runs_the_import_and_reports_counts(net, staff, django_capture
     assert response.status_code == 302
     assert response["Location"] == f"/staff/catalog/import/{job.pk}/"
     assert (job.status, job.read, job.created, job.rejected) == ("done", 2, 2, 0)
-    assert job.processed_bytes == job.total_bytes == (MARC_DATA / "batch.xml").stat().st_size
+    assert job.processed_bytes == job.total_bytes == (MARC_DIR / "batch.xml").stat().st_size
     assert Record.objects.filter(library=net.county).count() == 2
     html = client.get(response["Location"]).content.decode()
     assert 'data-status="done"' in html

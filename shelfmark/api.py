@@ -9,7 +9,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from shelfmark.catalog.api import router as catalog_router
+from shelfmark.circulation.api import router as circulation_router
 from shelfmark.core.errors import DomainError
+from shelfmark.fines.api import router as fines_router
+from shelfmark.holdings.api import router as holdings_router
+from shelfmark.patrons.api import router as patrons_router
 
 api = NinjaAPI(
     title="Shelfmark API",
@@ -21,6 +25,10 @@ api = NinjaAPI(
     ),
 )
 api.add_router("/catalog/", catalog_router)
+api.add_router("/holdings/", holdings_router)
+api.add_router("/patrons/", patrons_router)
+api.add_router("/fines/", fines_router)
+api.add_router("/circulation/", circulation_router)
 
 # Stable codes for the HTTP errors django-ninja raises itself (auth, CSRF, unknown paths).
 _HTTP_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}

@@ -44,7 +44,12 @@ INSTALLED_APPS = [
     "shelfmark.core",
     "shelfmark.libraries",
     "shelfmark.accounts",
+    "shelfmark.notices",
     "shelfmark.catalog",
+    "shelfmark.patrons",
+    "shelfmark.holdings",
+    "shelfmark.fines",
+    "shelfmark.circulation",
     "shelfmark.demo",
 ]
 

@@ -30,6 +30,7 @@ SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("SHELFMARK_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("SHELFMARK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 BASE_URL = os.environ.get("SHELFMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SHELFMARK_BASE_URL = BASE_URL  # items' QR codes encode <SHELFMARK_BASE_URL>/i/<code>
 
 INSTALLED_APPS = [
     "django.contrib.admin",

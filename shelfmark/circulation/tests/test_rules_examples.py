@@ -100,13 +100,17 @@ def test_a_negative_loan_period_is_refused():
 
 
 def test_grace_forgives_a_short_delay_but_not_a_longer_one():
-    terms = {"fine_per_day": Decimal("0.10"), "fine_cap": Decimal("5.00"), "grace_days": 3}
     due = date(2027, 3, 1)
 
-    assert rules.fine_for(due=due, returned=date(2027, 3, 4), **terms) == Decimal("0.00")
-    assert rules.fine_for(due=due, returned=date(2027, 3, 5), **terms) == Decimal("0.40")
-    assert rules.fine_for(due=due, returned=date(2028, 3, 5), **terms) == Decimal("5.00")
-    assert rules.fine_for(due=due, returned=date(2027, 2, 20), **terms) == Decimal("0.00")
+    def fine(returned: date) -> Decimal:
+        return rules.fine_for(
+            due=due, returned=returned, fine_per_day=Decimal("0.10"), fine_cap=Decimal("5.00"), grace_days=3
+        )
+
+    assert fine(date(2027, 3, 4)) == Decimal("0.00")
+    assert fine(date(2027, 3, 5)) == Decimal("0.40")
+    assert fine(date(2028, 3, 5)) == Decimal("5.00")
+    assert fine(date(2027, 2, 20)) == Decimal("0.00")
 
 
 def test_closed_days_are_not_charged_and_no_cap_means_no_cap():

@@ -1,0 +1,93 @@
+"""Reads for circulation policy: the rule for a loan, the library calendar for due dates and fines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+
+from shelfmark.circulation import rules
+from shelfmark.circulation.models import CirculationRule
+from shelfmark.circulation.rules import Decision, ReturnRoute
+from shelfmark.libraries import selectors as library_selectors
+from shelfmark.libraries.models import ClosedDay, Library, OpeningHours
+
+
+def _path_ids(library: Library) -> list[int]:
+    return [int(part) for part in library.path.strip("/").split("/") if part]
+
+
+def rule_for(
+    *, library: Library, patron_category: str, item_type: str, labels: Mapping[str, str] | None = None
+) -> Decision[CirculationRule]:
+    """Return the most specific rule for a loan at `library` (and why), reading the candidates in one query."""
+    candidates = (
+        CirculationRule.objects.select_related("library")
+        .filter(Q(library__isnull=True) | Q(library_id__in=_path_ids(library)))
+        .filter(patron_category__in={"", patron_category}, item_type__in={"", item_type})
+    )
+    return rules.choose_rule(
+        candidates, library_path=library.path, patron_category=patron_category, item_type=item_type, labels=labels
+    )
+
+
+def opening_calendar(library: Library, *, start: date, days: int) -> Callable[[date], bool]:
+    """Return `is_open(day)` for the library, read in two queries for the `days` days from `start`.
+
+    Same answers as libraries.selectors.is_open (closed days here or inherited from above, weekly hours from
+    the nearest library that has any); days outside the window fall back to it.
+    """
+    ids = _path_ids(library)
+    end = start + timedelta(days=max(days, 0))
+    closed = set(
+        ClosedDay.objects.filter(date__gte=start, date__lt=end)
+        .filter(Q(library_id=library.pk) | Q(library_id__in=ids, applies_to_subtree=True))
+        .values_list("date", flat=True)
+    )
+    by_library: dict[int, set[int]] = {}
+    for library_id, weekday in OpeningHours.objects.filter(library_id__in=ids).values_list("library_id", "weekday"):
+        by_library.setdefault(library_id, set()).add(weekday)
+    weekdays = next((by_library[i] for i in reversed(ids) if i in by_library), None)
+
+    def is_open(day: date) -> bool:
+        if not start <= day < end:
+            return library_selectors.is_open(library, day)
+        return day not in closed and (weekdays is None or day.weekday() in weekdays)
+
+    return is_open
+
+
+def due_date_at(*, library: Library, start: datetime | date, loan_days: int, max_search_days: int = 366) -> date:
+    """Return the due date of a loan made at `library`: start + loan_days, moved to its next open day."""
+    first = rules.local_date(start) + timedelta(days=max(loan_days, 0))
+    is_open = opening_calendar(library, start=first, days=max_search_days)
+    return rules.due_date(start=start, loan_days=loan_days, is_open=is_open, max_search_days=max_search_days)
+
+
+def fine_at(*, rule: CirculationRule, library: Library, due: date, returned: date) -> Decimal:
+    """Return the overdue fine under `rule` for an item due at `library`, not charging the days it was closed."""
+    is_open = opening_calendar(library, start=due, days=max((returned - due).days + 1, 0))
+    return rules.fine_for(
+        due=due,
+        returned=returned,
+        fine_per_day=rule.fine_per_day,
+        fine_cap=rule.fine_cap,
+        grace_days=rule.grace_days,
+        is_open=is_open,
+    )
+
+
+def return_route(*, rule: CirculationRule, home_library: Library, returned_at: Library) -> ReturnRoute:
+    """Decide whether an item returned at `returned_at` stays there or goes back to `home_library`."""
+    group_path: str | None = ""
+    if rule.return_policy == rules.RETURN_FLOATING and rule.float_level:
+        group = next((lib for lib in library_selectors.ancestors(home_library) if lib.level == rule.float_level), None)
+        group_path = group.path if group is not None else None
+    return rules.return_route(
+        return_policy=rule.return_policy,
+        home_path=home_library.path,
+        returned_path=returned_at.path,
+        float_group_path=group_path,
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("shelfmark.accounts.urls")),
     path("staff/catalog/", include("shelfmark.catalog.urls")),
+    path("i/", include("shelfmark.holdings.urls")),  # what an item's QR code encodes
 ]

@@ -80,7 +80,7 @@ class PatronCard(models.Model):
     retired_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["patron", "issued_at", "id"]
+        ordering = ["patron", "id"]
         verbose_name = _("读者证")
         verbose_name_plural = _("读者证")
 

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '读者证',
                 'verbose_name_plural': '读者证',
-                'ordering': ['patron', 'issued_at', 'id'],
+                'ordering': ['patron', 'id'],
             },
         ),
         migrations.AddConstraint(

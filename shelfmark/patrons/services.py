@@ -299,9 +299,17 @@ def record_lost(*, patron: Patron, actor: Any = None, now: datetime | None = Non
 
 
 def add_to_fines_owed(*, patron: Patron, delta: Decimal) -> None:
-    """Move the reader's fines owed by `delta`; only for fines services, inside their transaction, row locked."""
-    if delta:
-        Patron.objects.filter(pk=patron.pk).update(fines_owed=F("fines_owed") + delta)
+    """Move the reader's fines owed by `delta`; only for fines services, inside their transaction, row locked.
+
+    The sum is made in Python from the stored value and written whole: SQLite keeps decimals as binary
+    floats, and an F() sum there would leave 1e-17 residues (below zero, past the CHECK, after a full payment).
+    """
+    if not delta:
+        return
+    rows = Patron.objects.select_for_update().filter(pk=patron.pk)
+    owed = rows.values_list("fines_owed", flat=True).get() + delta
+    rows.update(fines_owed=owed)
+    patron.fines_owed = owed
 
 
 def _card_number(raw: str) -> str:

@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from shelfmark.patrons.models import Patron
 
 ZERO = Decimal("0.00")
+# Amounts are whole cents, but SQLite keeps decimals as binary floats, where 0.56 + 0.01 > 0.57. Half a
+# cent of slack in comparisons made by the database absorbs that and never hides a real cent.
+HALF_CENT = Decimal("0.005")
+
+
+def outstanding_q() -> models.Q:
+    """Match charges with something left to pay (amount above paid + waived)."""
+    return models.Q(amount__gt=models.F("paid") + models.F("waived") + HALF_CENT)
 
 
 class ChargeKind(models.TextChoices):
@@ -63,7 +71,8 @@ class Charge(models.Model):
                 condition=models.Q(amount__gte=0, paid__gte=0, waived__gte=0), name="charge_amounts_not_negative"
             ),
             models.CheckConstraint(
-                condition=models.Q(paid__lte=models.F("amount") - models.F("waived")), name="charge_not_over_settled"
+                condition=models.Q(paid__lte=models.F("amount") - models.F("waived") + HALF_CENT),
+                name="charge_not_over_settled",
             ),
         ]
 

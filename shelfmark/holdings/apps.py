@@ -6,3 +6,10 @@ class HoldingsConfig(AppConfig):
     name = "shelfmark.holdings"
     label = "holdings"
     verbose_name = _("馆藏单册")
+
+    def ready(self) -> None:
+        """Add the "library holding it" facet to catalogue search."""
+        from shelfmark.catalog.search import facets
+        from shelfmark.holdings.facets import HoldingLibrary
+
+        facets.register(HoldingLibrary())

@@ -18,12 +18,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "holdings.edit",
             "libraries.manage",
             "circulation.operate",
+            "circulation.override",
             "patrons.view",
             "patrons.edit",
         }
     ),
     Role.CATALOGUER: frozenset({"catalog.view", "catalog.edit", "catalog.import", "holdings.edit"}),
-    Role.CIRCULATION: frozenset({"catalog.view", "circulation.operate", "patrons.view", "patrons.edit"}),
+    Role.CIRCULATION: frozenset(
+        {"catalog.view", "circulation.operate", "circulation.override", "patrons.view", "patrons.edit"}
+    ),
     Role.VIEWER: frozenset({"catalog.view", "patrons.view"}),
 }
 

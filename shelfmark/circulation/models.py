@@ -1,9 +1,10 @@
-"""Circulation data: the policy matrix (CirculationRule); loans, holds and transits join it later."""
+"""Circulation data: the policy matrix, loans, holds (约书), transits, the event log and idempotency keys."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -108,3 +109,170 @@ class CirculationRule(models.Model):
         """Refuse a float level on a rule that sends items home, where it would mean nothing."""
         if self.float_level and self.return_policy != ReturnPolicy.FLOATING:
             raise ValidationError({"float_level": _("只有浮动馆藏才能设置浮动范围。")})
+
+
+class Loan(models.Model):
+    """One item lent to one reader; pseudonymised (patron cleared, reader_key kept) after return unless opted in."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("在借")
+        RETURNED = "returned", _("已还")
+        LOST = "lost", _("丢失")
+        CLAIMED_RETURNED = "claimed_returned", _("声称已还")
+
+    item = models.ForeignKey("holdings.Item", on_delete=models.PROTECT, related_name="loans")
+    patron = models.ForeignKey("patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="loans")
+    reader_key = models.CharField(max_length=64, db_index=True)
+    patron_category = models.CharField(max_length=20)
+    library = models.ForeignKey("libraries.Library", on_delete=models.PROTECT, related_name="+")
+    service_point = models.ForeignKey(
+        "libraries.ServicePoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    checked_out_at = models.DateTimeField()
+    due_on = models.DateField()
+    renewals = models.PositiveSmallIntegerField(default=0)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_library = models.ForeignKey(
+        "libraries.Library", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The terms of the rule that applied at check-out: later edits of the rule do not change a running loan.
+    rule = models.ForeignKey(CirculationRule, on_delete=models.SET_NULL, null=True, blank=True)
+    max_renewals = models.PositiveSmallIntegerField(default=0)
+    loan_days = models.PositiveSmallIntegerField(default=30)
+    fine_per_day = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    fine_cap = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    grace_days = models.PositiveSmallIntegerField(default=0)
+    override_reason = models.CharField(max_length=200, blank=True)
+    overdue_notices = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item"], condition=Q(status="active"), name="one_active_loan_per_item"),
+        ]
+        indexes = [
+            models.Index(fields=["patron", "status"], name="loan_patron_status"),
+            models.Index(fields=["status", "due_on"], name="loan_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"loan {self.pk} of item {self.item_id}"
+
+
+class Hold(models.Model):
+    """A booking (约书) of a title or of one item, collected at a pickup library or delivered home."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("排队中")
+        IN_TRANSIT = "in_transit", _("在途")
+        READY = "ready", _("待取")
+        FULFILLED = "fulfilled", _("已借出")
+        CANCELLED = "cancelled", _("已取消")
+        EXPIRED = "expired", _("已过期")
+
+    ACTIVE = (Status.WAITING, Status.IN_TRANSIT, Status.READY)
+
+    patron = models.ForeignKey("patrons.Patron", on_delete=models.CASCADE, related_name="holds")
+    record = models.ForeignKey("catalog.Record", on_delete=models.CASCADE, related_name="holds")
+    item = models.ForeignKey(
+        "holdings.Item", on_delete=models.CASCADE, null=True, blank=True, related_name="item_holds"
+    )
+    pickup_library = models.ForeignKey("libraries.Library", on_delete=models.PROTECT, related_name="+")
+    home_delivery = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    placed_at = models.DateTimeField()
+    trapped_item = models.ForeignKey(
+        "holdings.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="trapped_holds"
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patron", "record"],
+                condition=Q(status__in=["waiting", "in_transit", "ready"]),
+                name="one_active_hold_per_patron_record",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["record", "status", "placed_at"], name="hold_queue"),
+            models.Index(fields=["pickup_library", "status"], name="hold_pickup_status"),
+            models.Index(fields=["status", "expires_on"], name="hold_shelf_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold {self.pk} on record {self.record_id}"
+
+
+class Transit(models.Model):
+    """An item travelling between libraries of the network: back home, or to a pickup library for a hold."""
+
+    class Reason(models.TextChoices):
+        RETURN_HOME = "return_home", _("还回所属馆")
+        HOLD = "hold", _("预约取书")
+
+    item = models.ForeignKey("holdings.Item", on_delete=models.PROTECT, related_name="transits")
+    from_library = models.ForeignKey("libraries.Library", on_delete=models.PROTECT, related_name="+")
+    to_library = models.ForeignKey("libraries.Library", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    hold = models.ForeignKey(Hold, on_delete=models.SET_NULL, null=True, blank=True, related_name="transits")
+    sent_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(received_at__isnull=True), name="one_open_transit_per_item"
+            ),
+        ]
+        indexes = [models.Index(fields=["to_library", "received_at"], name="transit_destination")]
+
+    def __str__(self) -> str:
+        return f"transit of item {self.item_id} to {self.to_library_id}"
+
+
+class CirculationEvent(models.Model):
+    """Append-only log of what circulated, keyed by a pseudonymous reader key, for analytics and recommendations."""
+
+    class Kind(models.TextChoices):
+        CHECK_OUT = "check_out", _("借出")
+        CHECK_IN = "check_in", _("还回")
+        RENEW = "renew", _("续借")
+        HOLD_PLACED = "hold_placed", _("预约")
+        HOLD_TRAPPED = "hold_trapped", _("预约到书")
+        HOLD_CANCELLED = "hold_cancelled", _("取消预约")
+        HOLD_EXPIRED = "hold_expired", _("预约过期")
+        LOST = "lost", _("丢失")
+        CLAIMED_RETURNED = "claimed_returned", _("声称已还")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    reader_key = models.CharField(max_length=64, db_index=True)
+    patron_category = models.CharField(max_length=20)
+    item = models.ForeignKey("holdings.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    record = models.ForeignKey("catalog.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    library = models.ForeignKey("libraries.Library", on_delete=models.PROTECT, related_name="+")
+    item_type = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "at"], name="circ_event_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """The answer to a request a client may retry (a kiosk after a timeout): same key, same answer, done once."""
+
+    key = models.CharField(max_length=100, unique=True)
+    operation = models.CharField(max_length=30)
+    request_digest = models.CharField(max_length=64)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

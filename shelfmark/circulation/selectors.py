@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shelfmark.circulation import rules
-from shelfmark.circulation.models import CirculationRule
+from shelfmark.circulation.models import CirculationRule, Hold, Loan, Transit
 from shelfmark.circulation.rules import Decision, ReturnRoute
+from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.libraries import selectors as library_selectors
 from shelfmark.libraries.models import ClosedDay, Library, OpeningHours
+from shelfmark.patrons.models import Patron
 
 
 def _path_ids(library: Library) -> list[int]:
@@ -90,4 +93,96 @@ def return_route(*, rule: CirculationRule, home_library: Library, returned_at: L
         home_path=home_library.path,
         returned_path=returned_at.path,
         float_group_path=group_path,
+    )
+
+
+@dataclass(frozen=True)
+class PullEntry:
+    """One line of a branch's pull list: fetch this copy from the shelf for this booking."""
+
+    hold: Hold
+    item: Item
+
+
+def pull_list(library: Library) -> list[PullEntry]:
+    """Return the bookings a library can fill from its own shelves, oldest first, each copy pulled once."""
+    waiting = list(
+        Hold.objects.select_related("record", "pickup_library", "item")
+        .filter(status=Hold.Status.WAITING)
+        .filter(
+            Exists(
+                Item.objects.filter(
+                    record_id=OuterRef("record_id"), current_library=library, status=ItemStatus.AVAILABLE
+                )
+            )
+        )
+        .order_by("placed_at", "id")
+    )
+    copies: dict[int, list[Item]] = {}
+    for item in (
+        Item.objects.filter(
+            record_id__in={hold.record_id for hold in waiting}, current_library=library, status=ItemStatus.AVAILABLE
+        )
+        .select_related("record")
+        .order_by("call_number", "barcode")
+    ):
+        copies.setdefault(item.record_id, []).append(item)
+    entries = []
+    for hold in waiting:
+        shelf = copies.get(hold.record_id, [])
+        pick = next((copy for copy in shelf if hold.item_id in (None, copy.pk)), None)
+        if pick is not None:
+            shelf.remove(pick)
+            entries.append(PullEntry(hold=hold, item=pick))
+    return entries
+
+
+def active_loans(patron: Patron) -> QuerySet[Loan]:
+    """Return the reader's loans still out, soonest due first, with copy and title."""
+    return (
+        Loan.objects.select_related("item__record", "library")
+        .defer("item__record__marc")
+        .filter(patron=patron, status=Loan.Status.ACTIVE)
+        .order_by("due_on", "id")
+    )
+
+
+def loan_history(patron: Patron) -> QuerySet[Loan]:
+    """Return the returned loans kept for a reader who opted in to keep their history, newest first."""
+    return (
+        Loan.objects.select_related("item__record")
+        .defer("item__record__marc")
+        .filter(patron=patron)
+        .exclude(status=Loan.Status.ACTIVE)
+        .order_by("-checked_out_at")
+    )
+
+
+def active_holds(patron: Patron) -> QuerySet[Hold]:
+    """Return the reader's bookings still open, with title and pickup library."""
+    return (
+        Hold.objects.select_related("record", "pickup_library", "trapped_item")
+        .defer("record__marc")
+        .filter(patron=patron, status__in=Hold.ACTIVE)
+        .order_by("placed_at")
+    )
+
+
+def queue_position(hold: Hold) -> int:
+    """Return the 1-based place of a waiting hold among the waiting holds on its title."""
+    return (
+        Hold.objects.filter(record_id=hold.record_id, status=Hold.Status.WAITING)
+        .filter(Q(placed_at__lt=hold.placed_at) | Q(placed_at=hold.placed_at, id__lt=hold.pk))
+        .count()
+        + 1
+    )
+
+
+def open_transits(library: Library) -> QuerySet[Transit]:
+    """Return the copies travelling to `library` that have not arrived yet."""
+    return (
+        Transit.objects.select_related("item__record", "from_library", "hold")
+        .defer("item__record__marc")
+        .filter(to_library=library, received_at__isnull=True)
+        .order_by("sent_at")
     )

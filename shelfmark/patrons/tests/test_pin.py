@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shelfmark.core.models import AuditEvent
-from shelfmark.patrons import services
+from shelfmark.patrons import pin, services
 from shelfmark.patrons.errors import InvalidPin, PinIncorrect, PinLocked, PinNotSet
 from shelfmark.patrons.models import Patron
 from shelfmark.patrons.tests.factories import make_patron
@@ -35,7 +35,7 @@ def test_set_pin_stores_a_hash_not_the_pin_and_audits_without_it():
     services.set_pin(patron=patron, pin="87654321", actor=None, now=T0)
 
     stored = Patron.objects.get(pk=patron.pk).pin_hash
-    assert stored.startswith("pbkdf2_sha256$") and "87654321" not in stored
+    assert stored.startswith("pin_pbkdf2_keyed$3000$") and "87654321" not in stored
     event = AuditEvent.objects.get(kind="patron.pin_set")
     assert (event.object_id, event.data) == (str(patron.pk), {})
     services.verify_pin(patron=patron, pin="87654321", now=T0)
@@ -115,3 +115,19 @@ def test_a_reader_without_a_pin_is_told_so():
         services.verify_pin(patron=patron, pin="1234", now=T0)
 
     assert Patron.objects.get(pk=patron.pk).failed_pin_attempts == 0
+
+
+def test_a_pin_hash_depends_on_the_secret_key_so_a_copied_table_alone_cannot_be_searched(settings):
+    encoded = pin.hash_pin("2468")
+    assert pin.pin_matches("2468", encoded) and not pin.pin_matches("2469", encoded)
+
+    settings.SECRET_KEY = "another-installation"
+
+    assert not pin.pin_matches("2468", encoded)
+
+
+def test_pins_hashed_by_the_django_password_hasher_still_verify():
+    from django.contrib.auth.hashers import make_password
+
+    assert pin.pin_matches("1357", make_password("1357"))
+    assert not pin.pin_matches("1358", make_password("1357"))

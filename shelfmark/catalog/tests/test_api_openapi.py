@@ -28,7 +28,7 @@ def test_the_live_schema_equals_the_committed_snapshot():
 def test_every_catalogue_operation_is_documented_with_its_errors():
     paths = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["paths"]
 
-    assert sorted(paths) == [
+    assert sorted(path for path in paths if path.startswith("/api/v1/catalog/")) == [
         "/api/v1/catalog/records",
         "/api/v1/catalog/records/{record_id}",
         "/api/v1/catalog/records/{record_id}/marc",

@@ -15,10 +15,8 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -30,10 +28,10 @@ DATA = BENCH / "data"
 RESULTS = BENCH / "RESULTS.md"
 sys.path.insert(0, str(REPO))
 
+from bench import loc  # noqa: E402
+
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "shelfmark_bench"
-LOC_FILE = "BooksAll.2016.part01.utf8"
-LOC_RECORDS = 250_000
 SEED = 1
 
 
@@ -60,41 +58,6 @@ def generated_file(records: int) -> Path:
     return path
 
 
-def loc_corpus() -> Path:
-    """LoC's 250,000 records from the pymarc 5.4.0 source distribution (downloaded once, never committed)."""
-    target = DATA / LOC_FILE
-    if target.exists():
-        return target
-    DATA.mkdir(parents=True, exist_ok=True)
-    sdists = sorted(DATA.glob("pymarc-5.4.0.tar.gz"))
-    if not sdists:
-        log("downloading the pymarc 5.4.0 source distribution for the LoC corpus")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "pymarc==5.4.0",
-                "-d",
-                str(DATA),
-            ],
-            check=True,
-        )
-        sdists = sorted(DATA.glob("pymarc-5.4.0.tar.gz"))
-    with tarfile.open(sdists[0]) as tar:
-        member = next(m for m in tar.getmembers() if m.name.endswith(LOC_FILE))
-        source = tar.extractfile(member)
-        assert source is not None
-        with source, target.with_suffix(".part").open("wb") as out:
-            shutil.copyfileobj(source, out)
-    target.with_suffix(".part").rename(target)
-    return target
-
-
 def real_file(records: int) -> Path:
     """The first `records` LoC records, topped up with generated records past 250,000."""
     from shelfmark.catalog.generate import VERSION, iter_records
@@ -102,14 +65,13 @@ def real_file(records: int) -> Path:
     path = DATA / f"real-{records}-seed{SEED}-v{VERSION}.mrc"
     if path.exists():
         return path
-    corpus = loc_corpus()
+    corpus = loc.loc_file(DATA)
     taken = 0
     with corpus.open("rb") as source, path.with_suffix(".part").open("wb") as out:
-        while taken < records:
-            leader = source.read(5)
-            if len(leader) < 5 or not leader.isdigit():
+        for raw in loc.raw_records(source):
+            if taken >= records:
                 break
-            out.write(leader + source.read(int(leader) - 5))
+            out.write(raw)
             taken += 1
         for record in iter_records(records - taken, seed=SEED):
             out.write(record)

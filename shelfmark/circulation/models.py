@@ -158,6 +158,11 @@ class Loan(models.Model):
     def __str__(self) -> str:
         return f"loan {self.pk} of item {self.item_id}"
 
+    @property
+    def fine_source(self) -> str:
+        """Name the overdue charge of the current loan period; a renewal of a late loan starts a new period."""
+        return f"loan:{self.pk}:{self.renewals}"
+
 
 class Hold(models.Model):
     """A booking (约书) of a title or of one item, collected at a pickup library or delivered home."""

@@ -131,7 +131,7 @@ def _close_loan(loan: Loan, *, library: Library, actor: Any, now: datetime) -> D
                 is_open=is_open,
             )
         if fine > 0:
-            fine_services.set_overdue_amount(patron=patron, source=f"loan:{loan.pk}", amount=fine, actor=actor, now=now)
+            fine_services.set_overdue_amount(patron=patron, source=loan.fine_source, amount=fine, actor=actor, now=now)
         patron_services.record_return(patron=patron, on_time=returned <= loan.due_on or fine == 0)
     loan.status = Loan.Status.RETURNED
     loan.returned_at = now

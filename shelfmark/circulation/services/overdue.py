@@ -60,7 +60,7 @@ def process_overdues(*, now: datetime | None = None, actor: Any = None) -> Overd
                 if amount > 0:
                     assert loan.patron is not None
                     fine_services.set_overdue_amount(
-                        patron=loan.patron, source=f"loan:{loan.pk}", amount=amount, actor=actor, now=now
+                        patron=loan.patron, source=loan.fine_source, amount=amount, actor=actor, now=now
                     )
                     fines += 1
             due_now = [

@@ -17,9 +17,11 @@ from shelfmark.circulation.errors import (
     RenewalRefusedHoldsWaiting,
 )
 from shelfmark.circulation.models import CirculationEvent, Hold, Loan
+from shelfmark.circulation.rules import fine_for, local_date
 from shelfmark.circulation.services import idempotency
 from shelfmark.circulation.services._common import log_event, refuse_unless_overridden
 from shelfmark.core import events
+from shelfmark.fines import services as fine_services
 from shelfmark.holdings import selectors as item_selectors
 from shelfmark.libraries.models import Library
 from shelfmark.patrons import selectors as patron_selectors
@@ -49,6 +51,26 @@ def renew(
         )
 
 
+def _settle_period_fine(loan: Loan, *, actor: Any, now: datetime) -> None:
+    """Charge a late loan's fine up to today before the renewal starts a new loan period with its own charge."""
+    today = local_date(now)
+    if today <= loan.due_on or loan.patron is None:
+        return
+    is_open = selectors.opening_calendar(loan.library, start=loan.due_on, days=(today - loan.due_on).days + 1)
+    amount = fine_for(
+        due=loan.due_on,
+        returned=today,
+        fine_per_day=loan.fine_per_day,
+        fine_cap=loan.fine_cap,
+        grace_days=loan.grace_days,
+        is_open=is_open,
+    )
+    if amount > 0:
+        fine_services.set_overdue_amount(
+            patron=loan.patron, source=loan.fine_source, amount=amount, actor=actor, now=now
+        )
+
+
 def _renew(loan: Loan, actor: Any, library: Library | None, override_reason: str, now: datetime) -> Loan:
     item = item_selectors.lock_item(loan.item_id)
     loan = Loan.objects.select_for_update(of=("self",)).select_related("patron", "library").get(pk=loan.pk)
@@ -74,6 +96,7 @@ def _renew(loan: Loan, actor: Any, library: Library | None, override_reason: str
     if waiting.exists():
         refuse(RenewalRefusedHoldsWaiting(barcode=item.barcode))
     previous = loan.due_on
+    _settle_period_fine(loan, actor=actor, now=now)
     due = selectors.due_date_at(library=loan.library, start=now, loan_days=loan.loan_days)
     loan.due_on = max(due, previous)
     loan.renewals += 1

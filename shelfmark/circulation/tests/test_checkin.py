@@ -44,7 +44,7 @@ def test_a_late_return_is_fined_per_day_up_to_the_cap_and_counts_as_late(desk):
         reader,
         "overdue",
         Decimal("1.00"),
-        f"loan:{loan.pk}",
+        f"loan:{loan.pk}:0",
     )
     reader.refresh_from_db()
     assert (reader.late_returns, reader.fines_owed) == (1, Decimal("1.00"))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/", include("shelfmark.accounts.urls")),
     path("staff/catalog/", include("shelfmark.catalog.urls")),
     path("i/", include("shelfmark.holdings.urls")),  # what an item's QR code encodes
+    path("", include("shelfmark.opac.urls")),  # reader pages: /account/, /records/<id>/
 ]

@@ -1,0 +1,20 @@
+"""Reader pages, mounted at the site root: /account/... for the reader's own account, /records/<id>/ for a title."""
+
+from django.urls import path
+
+from shelfmark.opac.views import account, auth, booking
+
+app_name = "opac"
+
+urlpatterns = [
+    path("account/", account.account, name="account"),
+    path("account/login/", auth.login, name="login"),
+    path("account/logout/", auth.logout, name="logout"),
+    path("account/loans/<int:loan_id>/renew/", account.renew, name="renew"),
+    path("account/loans/renew-all/", account.renew_all, name="renew_all"),
+    path("account/holds/<int:hold_id>/cancel/", account.cancel_hold, name="cancel_hold"),
+    path("account/history/", account.history_choice, name="history_choice"),
+    path("account/book/", booking.find, name="find"),
+    path("records/<int:record_id>/", booking.record, name="record"),
+    path("records/<int:record_id>/hold/", booking.place_hold, name="place_hold"),
+]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shelfmark.libraries.models import Library
 from shelfmark.opac import selectors
+from shelfmark.opac.templatetags.opac import place
 from shelfmark.patrons.models import Patron
 
 HOME_DELIVERY = "home"
@@ -25,7 +26,7 @@ class HoldForm(forms.Form):
     def __init__(self, *args: Any, patron: Patron, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.libraries = {str(library.pk): library for library in selectors.pickup_libraries()}
-        choices: list[tuple[str, Any]] = [(pk, library.name) for pk, library in self.libraries.items()]
+        choices: list[tuple[str, Any]] = [(pk, place(library)) for pk, library in self.libraries.items()]
         if patron.home_delivery:
             choices.insert(0, (HOME_DELIVERY, _("送书上门（送到登记地址）")))
         self.fields["pickup"] = forms.ChoiceField(

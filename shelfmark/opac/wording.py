@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shelfmark.core.errors import DomainError
 from shelfmark.patrons import rules
@@ -69,6 +70,13 @@ def block_text(block: rules.Block, patron: Patron) -> str:
     if block.kind == rules.OVERDUE:
         return _("有逾期未还的图书")
     return block.reason  # a manual block: the reason staff wrote
+
+
+def overdue_text(count: int) -> str:
+    """Say that overdue loans stop new loans (check-out refuses them) until they are returned."""
+    return ngettext(
+        "有 {count} 本图书已逾期，归还后才能借新书", "有 {count} 本图书已逾期，归还后才能借新书", count
+    ).format(count=count)
 
 
 def standing_terms(patron: Patron, standing: rules.Standing) -> list[tuple[str, int]]:

@@ -35,8 +35,11 @@ def test_the_account_shows_loans_with_due_dates_and_overdue_marks(shelf, reader,
     assert f'<time datetime="{fresh.due_on:%Y-%m-%d}">' in page
     overdue_days = (timezone.localdate() - late.due_on).days
     assert overdue_days >= 10
-    assert page.count("已逾期") == 1
+    assert page.count('class="badge bad"') == 1
     assert f"已逾期 {overdue_days} 天" in page
+
+    # and the page says why new loans are refused until the late one is back
+    assert "有 1 本图书已逾期，归还后才能借新书" in page
     assert f'id="loan-{late.pk}"' in page and 'class="loan overdue"' in page
 
 

@@ -40,10 +40,15 @@ def account_context(patron: Patron) -> dict[str, Any]:
     now = timezone.now()
     standing = selectors.standing(patron)
     fines = selectors.fines_owed(patron)
+    loans = selectors.loans(patron, now=now)
+    blocks = [wording.block_text(block, patron) for block in patron_selectors.blocks(patron, now=now)]
+    overdue = sum(1 for line in loans if line.overdue_days)
+    if overdue:
+        blocks.append(wording.overdue_text(overdue))
     return {
         "reader": patron,
-        "blocks": [wording.block_text(block, patron) for block in patron_selectors.blocks(patron, now=now)],
-        "loans": selectors.loans(patron, now=now),
+        "blocks": blocks,
+        "loans": loans,
         "holds": selectors.holds(patron),
         "fines": fines,
         "standing": standing,

@@ -17,6 +17,7 @@ from shelfmark.holdings import selectors as holdings
 from shelfmark.opac import selectors, wording
 from shelfmark.opac.forms import HoldForm
 from shelfmark.opac.session import ReaderRequest, reader_required
+from shelfmark.opac.templatetags.opac import place
 from shelfmark.patrons.auth import current_patron
 
 PER_PAGE = 10
@@ -69,7 +70,7 @@ def place_hold(request: ReaderRequest, record_id: int) -> HttpResponse:
     except DomainError as exc:
         alert = wording.refusal_text(exc, patron=patron)
         return _record_page(request, found, patron=patron, form=form, alert=alert, status=exc.status)
-    where = _("送书上门") if hold.home_delivery else hold.pickup_library.name
+    where = _("送书上门") if hold.home_delivery else place(hold.pickup_library)
     messages.success(request, _("《{title}》已预约，取书地点：{where}。").format(title=found.title, where=where))
     return HttpResponseRedirect(f"{reverse('opac:account')}#holds", status=303)
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shelfmark.circulation import services as circulation
@@ -104,6 +106,9 @@ def test_another_readers_loan_id_changes_nothing_and_says_so(shelf, reader, read
     assert "这笔借阅不在您的账户中，没有做任何更改。" in response.content.decode()
     assert _loan(theirs) == before
 
+    # and the language switch on that page leads back to the account, not to the post's address
+    assert '<input name="next" type="hidden" value="/account/">' in response.content.decode()
+
 
 def test_an_htmx_renewal_answers_with_the_loan_row_only(shelf, reader, reader_client):
     loan = shelf.lend(reader, days_ago=20)
@@ -116,6 +121,51 @@ def test_an_htmx_renewal_answers_with_the_loan_row_only(shelf, reader, reader_cl
     assert body.startswith(f'<li class="loan" id="loan-{loan.pk}">')
     assert "<html" not in body
     assert f"已续借，新的应还日期是 {due:%Y-%m-%d}。" in body and renewals == 1
+
+
+def test_an_htmx_renewal_refused_answers_with_the_row_and_the_reason(shelf, reader, reader_client):
+    # given a loan another reader is waiting for
+    loan = shelf.lend(reader, days_ago=20)
+    circulation.place_hold(patron=shelf.reader(), record=loan.item.record, pickup_library=shelf.net.county, actor=None)
+    before = _loan(loan)
+
+    # when the renew button posts through htmx
+    response = reader_client.post(f"/account/loans/{loan.pk}/renew/", headers={"HX-Request": "true"})
+
+    # then the row comes back (200, so htmx swaps it) saying why, and the loan is unchanged
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="alert" role="alert">有其他读者在排队预约这本书，不能续借，请按期归还。</p>' in body
+    assert _loan(loan) == before
+
+
+def test_an_htmx_cancel_answers_with_the_cancelled_row_without_its_button(shelf, reader, reader_client):
+    hold = circulation.place_hold(
+        patron=reader, record=shelf.item().record, pickup_library=shelf.net.county, actor=None
+    )
+
+    response = reader_client.post(f"/account/holds/{hold.pk}/cancel/", headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith(f'<li class="hold" id="hold-{hold.pk}">')
+    assert "已取消" in body and "预约已取消。" in body and "<form" not in body
+
+
+def test_the_account_page_reads_a_fixed_number_of_queries_however_many_loans(shelf, reader, reader_client):
+    # given one loan, the page's query count
+    shelf.lend(reader)
+    with CaptureQueriesContext(connection) as one:
+        assert reader_client.get("/account/").status_code == 200
+
+    # when the reader has four loans
+    for _ in range(3):
+        shelf.lend(reader)
+    with CaptureQueriesContext(connection) as four:
+        assert reader_client.get("/account/").status_code == 200
+
+    # then the page costs the same number of queries
+    assert len(four.captured_queries) == len(one.captured_queries)
 
 
 def test_a_form_posted_twice_renews_once(shelf, reader, reader_client):
@@ -285,3 +335,15 @@ def test_a_staff_login_is_not_a_reader_session(shelf, client, reader):
     client.force_login(staff)
 
     assert client.get("/account/").status_code == 302
+
+
+def test_the_account_speaks_english_after_the_switch(shelf, reader, reader_client):
+    loan = shelf.lend(reader, days_ago=40)
+    circulation.place_hold(patron=reader, record=shelf.item().record, pickup_library=shelf.net.city, actor=None)
+    reader_client.post("/i18n/setlang/", {"language": "en", "next": "/account/"})
+
+    page = reader_client.get("/account/").content.decode()
+
+    assert '<html lang="en">' in page
+    assert f"Renew “{loan.item.record.title}”" in page and "days overdue" in page
+    assert "Pickup: 沈阳市图书馆" in page and "Reading history is off" in page

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shelfmark.holdings",
     "shelfmark.fines",
     "shelfmark.circulation",
+    "shelfmark.protocols.sip2",
     "shelfmark.opac",
     "shelfmark.demo",
 ]

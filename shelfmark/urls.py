@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("shelfmark.accounts.urls")),
     path("staff/catalog/", include("shelfmark.catalog.urls")),
+    path("staff/circulation/", include("shelfmark.circulation.urls")),
     path("i/", include("shelfmark.holdings.urls")),  # what an item's QR code encodes
     path("", include("shelfmark.opac.urls")),  # reader pages: /account/, /records/<id>/
 ]

@@ -1,0 +1,1 @@
+"""Staff circulation desk pages (Django templates + htmx): check out, check in, renew, pay, holds, slips."""

@@ -123,3 +123,37 @@ def test_anonymous_visitors_go_to_the_staff_login(client):
     response = client.get(DESK)
 
     assert response.status_code == 302 and response["Location"].startswith("/staff/login/")
+
+
+def test_htmx_posts_without_a_place_are_redirected_by_header_and_refusals_come_as_a_line(desk):
+    reader, item = desk.reader(), desk.item()
+    client = _as(desk.clerk)
+
+    without_place = client.post(
+        f"/staff/circulation/readers/{reader.pk}/checkout/", {"scan": item.barcode}, HTTP_HX_REQUEST="true"
+    )
+    client.post(DESK, {"library": "LN-SY-KP"})
+    missing_reader = client.post(
+        "/staff/circulation/readers/999999/checkout/", {"scan": item.barcode}, HTTP_HX_REQUEST="true"
+    )
+
+    assert without_place.status_code == 204
+    assert without_place["HX-Redirect"].startswith("/staff/circulation/?next=")
+    assert missing_reader.status_code == 404
+    assert missing_reader.content.decode().startswith(
+        '<p class="card error" role="alert" data-code="patron_not_found">'
+    )
+    assert not Loan.objects.exists()
+
+
+def test_the_desk_pages_render_in_english_too(desk):
+    reader = desk.reader()
+    client = _as(desk.clerk)
+    client.post(DESK, {"library": "LN-SY-KP"})
+    client.cookies["django_language"] = "en"
+
+    for url in ("/staff/circulation/", f"/staff/circulation/readers/{reader.pk}/", "/staff/circulation/checkin/"):
+        response = client.get(url)
+
+        assert response.status_code == 200
+        assert response["Content-Language"] == "en"

@@ -54,8 +54,9 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """Render a refusal that has no form to sit next to (a missing reader, a missing permission) as a page."""
-    return render(request, "circulation/refused.html", {"error": error}, status=error.status)
+    """Render a refusal that has no form to sit next to (a missing reader, a missing permission): htmx gets a line."""
+    template = "circulation/partials/refused.html" if is_htmx(request) else "circulation/refused.html"
+    return render(request, template, {"error": error}, status=error.status)
 
 
 def desk_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -16,5 +16,5 @@ def item_by_qr_code(request: HttpRequest, code: str) -> HttpResponse:
         item = selectors.get_item_by_qr_code(code)
     except ItemNotFound as exc:
         return render(request, "holdings/item_not_found.html", {"error": exc, "code": code}, status=404)
-    # The staff record page until the OPAC takes this address over.
-    return HttpResponseRedirect(reverse("catalog:detail", args=[item.record_id]))
+    # The public record page: whoever scans a shelf label is a reader, not necessarily logged in.
+    return HttpResponseRedirect(reverse("opac:record", args=[item.record_id]))

@@ -20,7 +20,7 @@ def test_a_qr_address_leads_to_the_record(net, form):
     response = Client().get(path[form])
     # then they are sent to the record's page
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/catalog/{item.record_id}/"
+    assert response["Location"] == f"/records/{item.record_id}/"
     assert qr.payload(item).endswith(f"/i/{item.qr_code}")
 
 

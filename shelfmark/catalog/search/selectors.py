@@ -13,7 +13,7 @@ query that matches half the catalogue costs no more than one that matches 10,000
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -31,6 +31,10 @@ from .tokens import FACET_COLUMNS
 
 COUNT_CAP = 10_000
 FACET_SAMPLE = 2_000
+# A hit found through the index and sorted costs about this many rows walked in id order (a random heap visit
+# against a sequential one plus a tsquery check), and no walk goes beyond MAX_WALK rows.
+WALK_COST = 4
+MAX_WALK = 200_000
 MAX_PER_PAGE = 100
 _RECORD = Record._meta.db_table
 _STREAM_BATCH = 2000
@@ -70,6 +74,33 @@ class _Tier:
     minus: Node | None = None
     conditions: tuple[Sql, ...] = ()
     exact: bool = False
+    # Read by walking this many index rows in record_id order (engine.walk) instead of finding every hit.
+    walk: int = 0
+    # The tier's number in the one pass's ranking: 0 exact title, 1 title words (or every hit when no word
+    # ranks), 2 the rest.
+    number: int = 2
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What the one pass saw of a result beyond COUNT_CAP: how many of its hits fell in each tier, and the
+    span of record ids they covered (the engine yields hits in heap order, which an import writes in id order)."""
+
+    tiers: dict[int, int]
+    first_id: int
+    last_id: int
+
+    def walk_rows(self, tier: int, wanted: int) -> int:
+        """Return how many rows to walk in id order for the first `wanted` hits of a tier, or 0 when finding
+        and sorting all its hits is cheaper: a walk reads about `wanted` × (ids per tier hit) rows, the sort
+        visits every hit of the tier (at least as many as the sample holds) at several times a walked row's cost."""
+        found = self.tiers.get(tier, 0)
+        if not found:
+            return 0
+        expected = wanted * (self.last_id - self.first_id + 1) // found
+        if expected > WALK_COST * found:
+            return 0
+        return min(MAX_WALK, 2 * expected + 1000)
 
 
 class _Plan:
@@ -94,11 +125,11 @@ class _Plan:
         tiers = []
         others: tuple[Sql, ...] = ()
         if q.exact_key:
-            tiers.append(_Tier(q.match, exact=True))
+            tiers.append(_Tier(q.match, exact=True, number=0))
             others = (("f.title_key <> %s", [q.exact_key]),)
         if q.title_match is None:
-            return [*tiers, _Tier(q.match, None, others)]
-        return [*tiers, _Tier(q.title_match, None, others), _Tier(q.match, q.title_match, others)]
+            return [*tiers, _Tier(q.match, None, others, number=1)]
+        return [*tiers, _Tier(q.title_match, None, others, number=1), _Tier(q.match, q.title_match, others)]
 
     def _select(self, tier: _Tier, columns: str = "", extra: Sequence[Sql] = ()) -> tuple[str, str, list[Any]]:
         """Return (`SELECT <id>[, columns] FROM <hits> WHERE ...`, the id expression, params)."""
@@ -117,6 +148,9 @@ class _Plan:
                 source += f" JOIN {self.engine.rows_table} f ON f.record_id = x.id"
         elif tier.node is None:
             source, id_expr = f"{self.engine.rows_table} f", "f.record_id"
+        elif tier.walk:
+            base, params = self.engine.walk(tier.node, self.query.phrases, minus=tier.minus, rows=tier.walk)
+            source, id_expr = f"({base}) f", "f.record_id"
         else:
             with_rows = bool(conditions or columns)
             base, params = self.engine.matches(tier.node, self.query.phrases, minus=tier.minus, with_rows=with_rows)
@@ -160,9 +194,10 @@ class _Plan:
 
     def one_pass(
         self, offset: int, limit: int, with_facets: bool
-    ) -> tuple[int, list[int], dict[str, list[FacetValue]]]:
+    ) -> tuple[int, list[int], dict[str, list[FacetValue]], _Sample]:
         """Read the first COUNT_CAP + 1 hits once, in the engine's order, and return (their count, the ids of
-        the ranking from `offset` among them, the facets of the first FACET_SAMPLE of them by id).
+        the ranking from `offset` among them, the facets of the first FACET_SAMPLE of them by id, what they
+        tell of the tiers).
 
         When the count is within COUNT_CAP these are all the hits, so the page is the ranking's and the facet
         sample the first FACET_SAMPLE hits by id, exactly as the tiered reads give them. Beyond the cap the
@@ -185,6 +220,8 @@ class _Plan:
         statement = (
             f"WITH h AS MATERIALIZED ({sql} LIMIT %s), s AS (SELECT * FROM h ORDER BY record_id LIMIT %s) "
             "SELECT -2, CAST(NULL AS text), count(*), CAST(NULL AS text) FROM h "
+            "UNION ALL SELECT -3, CAST(tier AS text), count(*), NULL FROM h GROUP BY tier "
+            "UNION ALL SELECT -4, CAST(min(record_id) AS text), max(record_id), NULL FROM h "
             "UNION ALL SELECT -1, CAST(p.tier AS text), p.record_id, NULL FROM "
             "(SELECT tier, record_id FROM h ORDER BY tier, record_id LIMIT %s OFFSET %s) p"
         )
@@ -198,7 +235,9 @@ class _Plan:
         counted = next(int(n) for number, _value, n, _label in rows if number == -2)
         page = sorted((int(tier), int(pk)) for number, tier, pk, _label in rows if number == -1)
         found = _facet_values([row for row in rows if row[0] >= 0]) if with_facets and counted else {}
-        return counted, [pk for _tier, pk in page], found
+        first, last = next((int(v or 0), int(n or 0)) for number, v, n, _label in rows if number == -4)
+        sample = _Sample({int(v): int(n) for number, v, n, _label in rows if number == -3}, first, last)
+        return counted, [pk for _tier, pk in page], found, sample
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod
@@ -235,20 +274,32 @@ def _facet_values(rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
     return {d.key: d.values(counts[n]) for n, d in enumerate(DIMENSIONS)}
 
 
-def _ranked_page(plan: _Plan, offset: int, limit: int) -> list[int]:
+def _ranked_page(plan: _Plan, offset: int, limit: int, sample: _Sample | None = None) -> list[int]:
     """Return `limit` ids from `offset` of the ranking, reading each tier in id order."""
     ids: list[int] = []
     for tier in plan.tiers():
         need = limit - len(ids)
         if need <= 0:
             break
-        found = plan.page_ids(tier, need, offset)
+        found = _tier_page(plan, tier, need, offset, sample)
         if found:
             ids += found
             offset = 0
         elif offset:
             offset -= plan.count(tier, offset)
     return ids
+
+
+def _tier_page(plan: _Plan, tier: _Tier, limit: int, offset: int, sample: _Sample | None) -> list[int]:
+    """Return `limit` ids of a tier from `offset`: by a walk in id order when the sample says its hits are dense
+    enough, else (or when the walk ended short) by finding them all through the index."""
+    rows = sample.walk_rows(tier.number, offset + limit) if sample is not None and not tier.exact else 0
+    if rows:
+        walked = plan.page_ids(replace(tier, walk=rows), limit, offset)
+        # A full page from the walk is the tier's: every hit beyond the walked rows has a larger id.
+        if len(walked) == limit:
+            return walked
+    return plan.page_ids(tier, limit, offset)
 
 
 def search(
@@ -270,17 +321,18 @@ def search(
     plan = _Plan(query, chosen, engine)
     offset = (page - 1) * per_page
     found_facets: dict[str, list[FacetValue]] = {}
-    if engine.one_pass and query.match is not None:
-        counted, ids, found_facets = plan.one_pass(offset, per_page, facets)
-        if counted > COUNT_CAP:
-            ids = _ranked_page(plan, offset, per_page)
-    else:
-        counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
-        plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
-        ids = _ranked_page(plan, offset, per_page) if counted else []
-        if facets and counted:
-            found_facets = plan.facets()
-    by_id = load_hits(ids)
+    with engine.planning():
+        if engine.one_pass and query.match is not None:
+            counted, ids, found_facets, sample = plan.one_pass(offset, per_page, facets)
+            if counted > COUNT_CAP:
+                ids = _ranked_page(plan, offset, per_page, sample)
+        else:
+            counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
+            plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
+            ids = _ranked_page(plan, offset, per_page) if counted else []
+            if facets and counted:
+                found_facets = plan.facets()
+        by_id = load_hits(ids)
     return SearchResult(
         total=min(counted, COUNT_CAP),
         page=page,

@@ -1,6 +1,8 @@
 """Catalogue search behaviour on the shared corpus: what a reader types, what they find, in what order."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shelfmark.catalog.search.index import index_records
 from shelfmark.catalog.search.selectors import search, search_ids
@@ -273,3 +275,25 @@ def test_a_capped_count_keeps_the_ranking_and_samples_the_facets(corpus, monkeyp
     assert (first.total, first.total_exact, first.facets_exact) == (3, False, False)
     assert slugs(corpus, first.hits + second.hits) == ranked[:4]
     assert sum(value.count for value in first.facets["language"]) == 2
+
+
+@pytest.mark.parametrize("max_walk", [200_000, 1])
+def test_beyond_the_cap_every_page_follows_the_full_ranking(corpus, monkeypatch, max_walk):
+    # given the full rankings of three-tier queries (exact title, title words, the rest), narrowed or not
+    cases = [("辽宁省志", {}), ("人民", {}), ("人民", {"clc": "I"}), ("人民 year:2010-", {})]
+    full = [found(corpus, q, per_page=100, filters=filters) for q, filters in cases]
+    assert all(len(ranking) >= 3 for ranking in full) and len({tuple(ranking) for ranking in full}) == 4
+    # when the count is capped below the hits, so pages are read tier by tier (on PostgreSQL by a walk in id
+    # order where the sample says a tier is dense, or by the index when a walk of `max_walk` rows ends short)
+    monkeypatch.setattr("shelfmark.catalog.search.selectors.COUNT_CAP", 1)
+    monkeypatch.setattr("shelfmark.catalog.search.selectors.MAX_WALK", max_walk)
+    with CaptureQueriesContext(connection) as statements:
+        for (q, filters), expected in zip(cases, full, strict=True):
+            pages = [search(q, per_page=2, page=n, filters=filters) for n in range(1, len(expected) // 2 + 2)]
+            # then the pages, one after another, are the full ranking
+            assert [slug for page in pages for slug in slugs(corpus, page.hits)] == expected
+            assert all(page.total == 1 and not page.total_exact for page in pages)
+    walks = sum(
+        "FROM catalog_search ORDER BY record_id LIMIT" in statement["sql"] for statement in statements.captured_queries
+    )
+    assert (walks > 0) == (connection.vendor == "postgresql")

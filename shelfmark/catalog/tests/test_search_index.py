@@ -87,6 +87,34 @@ def test_a_search_page_costs_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as queries:
         result = search("辽宁")
     # then FTS5 takes count, exact tier, tier 1, tier 2, records, facets; PostgreSQL reads the hits once
-    # (count, ranked page and facet sample in one statement), then the records
+    # (count, ranked page and facet sample in one statement), then the records, between setting its planner
+    # settings for the search and, inside this test's transaction, setting them back (and the savepoint's pair)
     assert result.total == 5
-    assert len(queries) == (2 if connection.vendor == "postgresql" else 6)
+    if connection.vendor == "postgresql":
+        kinds = [_kind(query["sql"]) for query in queries.captured_queries]
+        assert kinds == ["savepoint", "settings", "read", "read", "settings", "release"]
+    else:
+        assert len(queries) == 6
+
+
+def _kind(sql: str) -> str:
+    words = sql.split()
+    if words[0] in ("SAVEPOINT", "RELEASE"):
+        return words[0].lower()
+    return "settings" if "set_config" in sql else "read"
+
+
+def test_a_search_inside_a_transaction_leaves_its_planner_settings_behind():
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    # given a caller's transaction with its own settings
+    build_corpus()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        before = cursor.fetchone()
+    # when a search runs inside it
+    search("辽宁")
+    # then the rest of the transaction runs with the caller's settings
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        assert cursor.fetchone() == before

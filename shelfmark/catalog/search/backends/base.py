@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from ..query import Node
@@ -53,6 +54,14 @@ class SearchBackend(Protocol):
         """Return a SELECT of `record_id` (and FACET_COLUMNS when `with_rows`) of the records matching `node`
         and not `minus`, with the phrases; unordered, the caller orders by record_id. With `flag` (only when
         `one_pass`), a last boolean column `flag` says whether the hit also matches that tree."""
+
+    def walk(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, rows: int) -> Sql:
+        """Like `matches(..., with_rows=True)`, but only among the first `rows` index rows in record_id order,
+        read in that order (only when `one_pass`): the first hits of a dense tier cost a short walk instead of
+        visiting every hit to sort them. Fewer hits than asked may just mean the walk ended."""
+
+    def planning(self) -> AbstractContextManager[None]:
+        """Run the statements of one search inside this context (PostgreSQL: planner settings for them)."""
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         """Return a condition true when the record whose id is `id_expr` matches `node` and the phrases."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from django.db import connection
 
@@ -102,6 +103,12 @@ class SqliteBackend:
             f"WHERE {TABLE} MATCH %s{extra}"
         )
         return sql, [text, *params]
+
+    def walk(self, node: Node, phrases: Sequence[str], *, minus: Node | None = None, rows: int) -> Sql:
+        raise NotImplementedError("FTS5 reads tiers in rowid order already (one_pass is False)")
+
+    def planning(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases)

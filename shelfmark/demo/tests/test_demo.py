@@ -7,22 +7,39 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from shelfmark.catalog.models import Record
+from shelfmark.circulation.models import CirculationEvent, CirculationRule, Hold, Loan, Transit
 from shelfmark.core.models import AuditEvent
 from shelfmark.demo import catalog as demo_catalog
 from shelfmark.demo.staff import STAFF
+from shelfmark.demo.tests.conftest import GENERATED, run_demo
+from shelfmark.fines.models import Charge, Payment
+from shelfmark.holdings.models import Item, ItemStatusChange
+from shelfmark.patrons.models import DepositEntry, Patron, PatronBlock
 
 pytestmark = pytest.mark.django_db
 
-GENERATED = 150
 
-
-def run_demo(*args: str) -> str:
-    out = io.StringIO()
-    call_command("demo", *args, catalog_records=GENERATED, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+def circulation_rows() -> dict[str, int]:
+    """How many rows the circulation part of the demo wrote, table by table."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in (
+            CirculationRule,
+            Patron,
+            Item,
+            ItemStatusChange,
+            Loan,
+            Hold,
+            Transit,
+            CirculationEvent,
+            Charge,
+            Payment,
+            DepositEntry,
+            PatronBlock,
+        )
+    }
 
 
 def test_demo_twice_keeps_the_same_records_and_prints_one_json_object_with_logins():
@@ -31,6 +48,7 @@ def test_demo_twice_keeps_the_same_records_and_prints_one_json_object_with_login
     records = Record.objects.count()
     titles = sorted(Record.objects.values_list("control_number", flat=True))
     generated_batches = AuditEvent.objects.filter(kind="catalog.import_batch", data__file="generated.mrc").count()
+    rows = circulation_rows()
     # when it runs again
     second = json.loads(run_demo("--json"))
     # then no record is duplicated and the JSON object lists every demo login
@@ -43,6 +61,17 @@ def test_demo_twice_keeps_the_same_records_and_prints_one_json_object_with_login
     # and the generated catalogue, already loaded, is not imported a second time
     assert generated_batches == 1
     assert AuditEvent.objects.filter(kind="catalog.import_batch", data__file="generated.mrc").count() == 1
+    # and no rule, reader, copy, loan, hold, fine or event is added: the history is written once
+    assert circulation_rows() == rows
+    assert rows["circulation.Loan"] > 0 and rows["patrons.Patron"] > 0 and rows["holdings.Item"] > 0
+    assert (second["circulation"]["rules_created"], second["circulation"]["readers_created"]) == (0, 0)
+    assert second["circulation"]["items_created"] == 0
+    assert second["circulation"]["history"] == first["circulation"]["history"]
+    assert AuditEvent.objects.filter(kind="demo.history_loaded").count() == 1
+    # and it lists the same readers and the same copy on loan and on the hold shelf
+    assert second["readers"] == first["readers"]
+    for case in ("on_loan", "on_hold_shelf", "overdue"):
+        assert second["items"][case]["barcode"] == first["items"][case]["barcode"]
 
 
 def test_demo_with_a_larger_catalogue_adds_only_the_missing_generated_records():
@@ -50,13 +79,12 @@ def test_demo_with_a_larger_catalogue_adds_only_the_missing_generated_records():
     run_demo()
     before = set(Record.objects.filter(control_number__startswith="SMG").values_list("control_number", flat=True))
     # when it runs asking for 200
-    out = io.StringIO()
-    call_command("demo", "--json", catalog_records=200, stdout=out, stderr=io.StringIO())
+    out = run_demo("--json", catalog_records=200)
     # then the first 150 are the same records and 50 more were added
     after = set(Record.objects.filter(control_number__startswith="SMG").values_list("control_number", flat=True))
     assert before < after
     assert len(after) == 200
-    assert json.loads(out.getvalue())["catalog"]["generated"] == 200
+    assert json.loads(out)["catalog"]["generated"] == 200
 
 
 def test_demo_loads_the_real_samples_and_a_generated_chinese_catalogue():
@@ -79,9 +107,8 @@ def test_demo_without_the_samples_skips_them_with_a_note(tmp_path: Path, monkeyp
     monkeypatch.setattr(demo_catalog, "samples_dir", lambda: tmp_path / "missing")
     notes = io.StringIO()
     # when the demo runs
-    out = io.StringIO()
-    call_command("demo", catalog_records=20, stdout=out, stderr=notes)
+    out = run_demo(catalog_records=20, stderr=notes)
     # then it says so, loads the generated records only, and still prints the logins
     assert "MARC samples not found" in notes.getvalue()
     assert Record.objects.count() == 20
-    assert "admin" in out.getvalue() and "shelfmark-admin" in out.getvalue()
+    assert "admin" in out and "shelfmark-admin" in out

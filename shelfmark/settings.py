@@ -32,6 +32,18 @@ ALLOWED_HOSTS = [h for h in os.environ.get("SHELFMARK_ALLOWED_HOSTS", "127.0.0.1
 BASE_URL = os.environ.get("SHELFMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHELFMARK_BASE_URL = BASE_URL  # items' QR codes encode <SHELFMARK_BASE_URL>/i/<code>
 
+# Notices to readers: kept in the outbox (notices.Notice) unless a real channel is configured.
+# SHELFMARK_EMAIL_NOTICES=1 sends email through Django's mail settings (EMAIL_HOST, EMAIL_PORT, ...).
+SHELFMARK_NOTICE_BACKENDS = (
+    {"email": "shelfmark.notices.backends.EmailBackend"} if os.environ.get("SHELFMARK_EMAIL_NOTICES") == "1" else {}
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "library@localhost")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,8 +19,9 @@ BACKUPS = 5
 class MessageLog:
     """Append masked frames to the log of the terminal that sent or received them."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, suffix: str = "") -> None:
         self.directory = Path(directory or Path(settings.DATA_DIR) / "sip2")
+        self.suffix = suffix
         self._loggers: dict[str, logging.Logger] = {}
         self._lock = threading.Lock()
 
@@ -33,7 +34,10 @@ class MessageLog:
                 logger.propagate = False
                 logger.setLevel(logging.INFO)
                 handler = RotatingFileHandler(
-                    self.directory / f"{login}.log", maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+                    self.directory / f"{login}{self.suffix}.log",
+                    maxBytes=MAX_BYTES,
+                    backupCount=BACKUPS,
+                    encoding="utf-8",
                 )
                 handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
                 logger.handlers = [handler]

@@ -1,8 +1,8 @@
 """The SIP2 TCP server: asyncio for the connections, a bounded pool of threads for the (synchronous) database work.
 
 Each connection reads frames ended by a carriage return, however the bytes arrive in TCP segments, and answers
-them one at a time through its Session on a worker thread, which opens and closes database connections the way
-Django's request cycle does. Limits keep one bad client from hurting the rest: a connection cap, a login
+them one at a time through its Session on a worker thread; each worker keeps its database connection and
+drops it when it breaks. Limits keep one bad client from hurting the rest: a connection cap, a login
 deadline, an idle timeout, and a longest frame (longer ones are dropped up to their terminator and answered
 with a 96).
 """
@@ -12,16 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
+import socket
 import ssl
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from shelfmark.protocols.sip2 import codec
 from shelfmark.protocols.sip2.messagelog import MessageLog
@@ -46,6 +49,7 @@ class ServerConfig:
     workers: int = 8  # threads doing database work
     max_frame: int = 16384
     log_dir: Path | None = None
+    log_suffix: str = ""  # set per process when several processes share one port
 
 
 @dataclass
@@ -87,11 +91,26 @@ class DatabaseWorkers:
 
 
 def _in_request_cycle(function: Callable[..., T], *args: Any) -> T:
-    close_old_connections()
+    _drop_broken_connections()
     try:
         return function(*args)
     finally:
-        close_old_connections()
+        _drop_broken_connections()
+
+
+def _drop_broken_connections() -> None:
+    """Close this thread's connections that failed or were left outside autocommit, as Django does around a
+    request; healthy ones stay open for the next message (closing a SQLite connection checkpoints its WAL)."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        if conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]:
+            conn.close()
+        elif conn.errors_occurred:
+            if conn.is_usable():
+                conn.errors_occurred = False
+            else:
+                conn.close()
 
 
 def _close_when_all_wait(barrier: threading.Barrier) -> None:
@@ -107,7 +126,7 @@ class Sip2Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.stats = ServerStats()
-        self.log = MessageLog(config.log_dir)
+        self.log = MessageLog(config.log_dir, suffix=config.log_suffix)
         self.workers = DatabaseWorkers(config.workers)
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -118,10 +137,14 @@ class Sip2Server:
         assert self._server is not None and self._server.sockets
         return int(self._server.sockets[0].getsockname()[1])
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(
-            self._accept, self.config.host, self.config.port, ssl=self.config.tls, backlog=1024
-        )
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """Listen on the configured address, or on `sock` when the listening socket is shared with other processes."""
+        if sock is not None:
+            self._server = await asyncio.start_server(self._accept, sock=sock, ssl=self.config.tls)
+        else:
+            self._server = await asyncio.start_server(
+                self._accept, self.config.host, self.config.port, ssl=self.config.tls, backlog=1024
+            )
 
     async def serve_forever(self) -> None:
         assert self._server is not None
@@ -202,13 +225,64 @@ def _peer(writer: asyncio.StreamWriter) -> str:
     return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
 
 
-async def serve(config: ServerConfig, *, ready: Callable[[Sip2Server], None] | None = None) -> None:
+async def serve(
+    config: ServerConfig, *, ready: Callable[[Sip2Server], None] | None = None, sock: socket.socket | None = None
+) -> None:
     """Run a server until cancelled, calling `ready` once it listens."""
     server = Sip2Server(config)
-    await server.start()
+    await server.start(sock)
     if ready is not None:
         ready(server)
     try:
         await server.serve_forever()
     finally:
         await server.stop()
+
+
+def serve_processes(config: ServerConfig, processes: int, *, ready: Callable[[int], None]) -> None:
+    """Serve from several processes sharing one listening socket, so handlers use more than one core.
+
+    The parent binds, forks the workers (with no database connection open, so none is shared) and waits;
+    SIGTERM or SIGINT stops them all. Each worker writes its own message log files (<login>.p<n>.log).
+    """
+    sock = socket.create_server((config.host, config.port), backlog=1024, reuse_port=False)
+    sock.set_inheritable(True)
+    connections.close_all()
+    children: list[int] = []
+    for index in range(processes):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child process
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            code = 0
+            try:
+                asyncio.run(_child(replace(config, log_suffix=f".p{index}"), sock))
+            except BaseException:
+                logger.exception("sip2 worker process %d failed", index)
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    ready(int(sock.getsockname()[1]))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.is_set() and children:
+        pid, _status = os.waitpid(-1, os.WNOHANG)
+        if pid:
+            children.remove(pid)
+            logger.error("sip2 worker process %d ended", pid)
+        stop.wait(0.2)
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    sock.close()
+
+
+async def _child(config: ServerConfig, sock: socket.socket) -> None:  # pragma: no cover - child process
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await serve(config, sock=sock)

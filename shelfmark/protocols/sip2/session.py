@@ -9,11 +9,14 @@ never a second execution.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,6 +58,7 @@ class Session:
         self.last_frame: bytes | None = None
         self.last_response: bytes | None = None
         self._checked_at = 0.0
+        self._verified_pin: bytes | None = None
 
     @property
     def encoding(self) -> str:
@@ -66,6 +70,18 @@ class Session:
         self.verified_patron_id = None
         self.failed_logins = 0
         self._checked_at = time.monotonic()
+
+    def remember_pin(self, patron_id: int, pin: str) -> None:
+        """Note that this reader gave this (right) PIN in this session, until end session or another reader."""
+        self.verified_patron_id = patron_id
+        self._verified_pin = hmac.new(settings.SECRET_KEY.encode(), pin.encode(), hashlib.sha256).digest()
+
+    def pin_verified(self, patron_id: int, pin: str) -> bool:
+        """Tell whether this reader's PIN was already verified in this session and `pin` is that PIN."""
+        if self.verified_patron_id != patron_id or self._verified_pin is None:
+            return False
+        digest = hmac.new(settings.SECRET_KEY.encode(), pin.encode(), hashlib.sha256).digest()
+        return hmac.compare_digest(digest, self._verified_pin)
 
     def respond(self, raw: bytes) -> bytes | None:
         """Answer one frame (terminator optional); None for an empty line, which gets no answer."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from shelfmark.core.errors import DomainError
 from shelfmark.holdings import selectors as item_selectors
 from shelfmark.holdings.models import Item
 from shelfmark.patrons import selectors as patron_selectors
@@ -86,8 +87,14 @@ def check_pin(ctx: Context, request: Message, patron: Patron) -> bool | None:
     pin = request.get("AD")
     if not request.has("AD") or not pin:
         return None
-    patron_services.verify_pin(patron=patron, pin=pin, now=ctx.now)
-    ctx.session.verified_patron_id = patron.pk
+    if ctx.session.pin_verified(patron.pk, pin):
+        return True  # the same PIN this session already verified for this reader: no second check
+    try:
+        patron_services.verify_pin(patron=patron, pin=pin, now=ctx.now)
+    except DomainError:
+        ctx.session.verified_patron_id = None  # a wrong PIN undoes an earlier right one
+        raise
+    ctx.session.remember_pin(patron.pk, pin)
     return True
 
 

@@ -53,8 +53,10 @@ def _magnetic(item: Item) -> str:
     return "U" if translate.media_type(item.item_type) == "006" else "N"
 
 
-def _loan_response(code: str, ctx: Context, institution_id: str, card: str, loan: Loan, notes: list[str]) -> Message:
-    item = loan.item
+def _loan_response(
+    code: str, ctx: Context, institution_id: str, card: str, item: Item, loan: Loan, notes: list[str]
+) -> Message:
+    """Answer a check-out or renewal; `item` is the copy as scanned (with its title), `loan` the loan now."""
     return Message(
         code,
         {
@@ -113,7 +115,7 @@ def checkout(ctx: Context, request: Message) -> Message:
         )
         loan = lend(reason)
         notes.append(_("脱机借出已记录，但不符合借阅规则：{refusal}").format(refusal=refused.message))
-    return _loan_response("12", ctx, institution_id, patron.card_number, loan, notes)
+    return _loan_response("12", ctx, institution_id, patron.card_number, item, loan, notes)
 
 
 def checkin(ctx: Context, request: Message) -> Message:
@@ -208,7 +210,7 @@ def renew(ctx: Context, request: Message) -> Message:
     key = _key(ctx, request, "renew", patron.card_number, item.barcode)
     renewed = services.renew(loan=loan, actor=ctx.actor, library=ctx.terminal.library, idempotency_key=key, now=ctx.now)
     notes = [_("续借成功，应还日期 {due}。").format(due=renewed.due_on.isoformat())]
-    return _loan_response("30", ctx, institution_id, patron.card_number, renewed, notes)
+    return _loan_response("30", ctx, institution_id, patron.card_number, item, renewed, notes)
 
 
 def renew_all(ctx: Context, request: Message) -> Message:

@@ -435,3 +435,22 @@ def test_the_message_log_masks_pins_and_passwords(kiosk: Kiosk):
     assert f"AD{PIN}" not in text
     assert "AD****" in text and "CO****" in text
     assert "AB30000" in text
+
+
+def test_a_wrong_pin_after_a_right_one_undoes_the_verification(kiosk: Kiosk):
+    session = kiosk.session()
+    assert kiosk.send(session, f"63019{DATE}          AOLN-SY-KP|AAR0001|AD{PIN}|").get("CQ") == "Y"
+    assert kiosk.send(session, f"63019{DATE}          AOLN-SY-KP|AAR0001|AD9999|").get("CQ") == "N"
+    answer = kiosk.send(session, checkout_frame(pin=""))
+    assert (answer.fixed["ok"], answer.get("AF")) == ("0", "请先输入读者密码。")
+    assert loans_of(kiosk) == []
+
+
+def test_the_same_pin_again_in_one_session_is_not_checked_twice(kiosk: Kiosk, django_assert_num_queries):
+    # given a reader whose PIN this session verified
+    session = kiosk.session()
+    kiosk.send(session, f"23019{DATE}AOLN-SY-KP|AAR0001|AD{PIN}|")
+    # when the next message carries the same PIN, it costs no PIN check (patron, blocks, loans, holds, charges)
+    with django_assert_num_queries(5):
+        answer = kiosk.send(session, f"63019{DATE}          AOLN-SY-KP|AAR0001|AD{PIN}|")
+    assert answer.get("CQ") == "Y"

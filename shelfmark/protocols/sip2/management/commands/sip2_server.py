@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shelfmark.protocols.sip2.server import ServerConfig, Sip2Server, serve, tls_context
+from shelfmark.protocols.sip2.server import ServerConfig, serve, serve_processes, tls_context
 
 
 class Command(BaseCommand):
@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--login-timeout", type=float, default=defaults.login_timeout, help="seconds")
         parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout, help="seconds")
         parser.add_argument("--workers", type=int, default=defaults.workers, help="database worker threads")
+        parser.add_argument(
+            "--processes", type=int, default=1, help="server processes sharing the port (handlers are CPU-bound)"
+        )
         parser.add_argument("--log-dir", type=Path, help="message logs (default DATA_DIR/sip2)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,7 +46,16 @@ class Command(BaseCommand):
             workers=options["workers"],
             log_dir=options["log_dir"],
         )
+        if options["processes"] > 1:
+            serve_processes(config, options["processes"], ready=lambda port: self._ready(config, port))
+            self.stdout.write("SIP2 server stopped.")
+            return
         asyncio.run(self._run(config))
+
+    def _ready(self, config: ServerConfig, port: int) -> None:
+        scheme = "SIP2/TLS" if config.tls else "SIP2"
+        self.stdout.write(f"{scheme} server listening on {config.host}:{port}")
+        self.stdout.flush()
 
     async def _run(self, config: ServerConfig) -> None:
         task = asyncio.current_task()
@@ -52,12 +64,7 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, task.cancel)
 
-        def ready(server: Sip2Server) -> None:
-            scheme = "SIP2/TLS" if config.tls else "SIP2"
-            self.stdout.write(f"{scheme} server listening on {config.host}:{server.port}")
-            self.stdout.flush()
-
         try:
-            await serve(config, ready=ready)
+            await serve(config, ready=lambda server: self._ready(config, server.port))
         except asyncio.CancelledError:
             self.stdout.write("SIP2 server stopped.")

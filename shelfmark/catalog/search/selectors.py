@@ -7,7 +7,7 @@ page costs a LIMIT on the engine's own order rather than a sort of every hit.
 
 Large result sets: `total` counts at most COUNT_CAP hits (`total_exact` is False beyond that) and
 facets count the first FACET_SAMPLE hits by record id (`facets_exact` is False beyond that), so a
-query that matches half the catalogue costs no more than one that matches 10,000 records.
+query that matches half the catalogue costs no more than one that matches COUNT_CAP records.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from shelfmark.libraries.models import Library
 from .backends import backend
 from .backends.base import SearchBackend, Sql
 from .facets import DIMENSIONS, FacetValue, dimension
-from .query import Node, ParsedQuery, parse
+from .query import All, AnyOf, Node, ParsedQuery, Term, parse
 from .tokens import FACET_COLUMNS
 
 COUNT_CAP = 10_000
@@ -35,6 +35,8 @@ FACET_SAMPLE = 2_000
 # against a sequential one plus a tsquery check), and no walk goes beyond MAX_WALK rows.
 WALK_COST = 4
 MAX_WALK = 200_000
+# A year range of at most this many years is also matched as year tokens (see _within_years).
+YEAR_TOKENS = 30
 MAX_PER_PAGE = 100
 _RECORD = Record._meta.db_table
 _STREAM_BATCH = 2000
@@ -111,41 +113,41 @@ class _Plan:
         self.engine = engine
         self.fenced = False
         self.conditions: list[Sql] = [dimension(key).where(str(value)) for key, value in filters.items()]
+        self.match = _within_years(query.match, query)
+        self.title_match = _within_years(query.title_match, query)
+        # "+ 0" keeps a year index out of a plan whose text index has narrowed the years already: AND-ing its
+        # bitmap of every record in the range (215,000 for 2000-2010) cost more than the hits it would save.
+        year = "f.year + 0" if self.match is not query.match else "f.year"
         if query.year_from is not None:
-            self.conditions.append(("f.year >= %s", [query.year_from]))
+            self.conditions.append((f"{year} >= %s", [query.year_from]))
         if query.year_to is not None:
-            self.conditions.append(("f.year <= %s", [query.year_to]))
+            self.conditions.append((f"{year} <= %s", [query.year_to]))
 
     # -- tiers -------------------------------------------------------------------------------------------
     def tiers(self) -> list[_Tier]:
         """Return the ranking's slices in order; each is read in id order with LIMIT, never sorted whole."""
-        q = self.query
-        if q.match is None:
+        match, title_match, key = self.match, self.title_match, self.query.exact_key
+        if match is None:
             return [_Tier(None)]
         tiers = []
         others: tuple[Sql, ...] = ()
-        if q.exact_key:
-            tiers.append(_Tier(q.match, exact=True, number=0))
-            others = (("f.title_key <> %s", [q.exact_key]),)
-        if q.title_match is None:
-            return [*tiers, _Tier(q.match, None, others, number=1)]
-        return [*tiers, _Tier(q.title_match, None, others, number=1), _Tier(q.match, q.title_match, others)]
+        if key:
+            tiers.append(_Tier(match, exact=True, number=0))
+            others = (("f.title_key <> %s", [key]),)
+        if title_match is None:
+            return [*tiers, _Tier(match, None, others, number=1)]
+        return [*tiers, _Tier(title_match, None, others, number=1), _Tier(match, title_match, others)]
 
     def _select(self, tier: _Tier, columns: str = "", extra: Sequence[Sql] = ()) -> tuple[str, str, list[Any]]:
         """Return (`SELECT <id>[, columns] FROM <hits> WHERE ...`, the id expression, params)."""
         conditions = [*self.conditions, *tier.conditions, *extra]
         params: list[Any] = []
         if tier.exact and tier.node is not None:
-            # Few records share a title: start from catalog_record's title_key index, check each one.
-            source, id_expr = f"{_RECORD} x", "x.id"
-            narrowed: list[Sql] = [("x.title_key = %s", [self.query.exact_key])]
-            if conditions:
-                where, where_params = self._where(conditions)
-                rows = self.engine.rows_table
-                narrowed.append((f"EXISTS (SELECT 1 FROM {rows} f WHERE f.record_id = x.id AND {where})", where_params))
-            conditions = [*narrowed, self.engine.exists(tier.node, self.query.phrases, id_expr)]
-            if columns:
-                source += f" JOIN {self.engine.rows_table} f ON f.record_id = x.id"
+            # Start from the index rows' (title_key, record_id) index, in id order, and check each one: a LIMIT
+            # stops after the page even when hundreds of records share the title (editions of 红楼梦).
+            source, id_expr = f"{self.engine.rows_table} f", "f.record_id"
+            exact: list[Sql] = [("f.title_key = %s", [self.query.exact_key])]
+            conditions = [*exact, self.engine.exists(tier.node, self.query.phrases, id_expr), *conditions]
         elif tier.node is None:
             source, id_expr = f"{self.engine.rows_table} f", "f.record_id"
         elif tier.walk:
@@ -174,13 +176,12 @@ class _Plan:
         return self._scalar(f"SELECT count(*) FROM ({sql} LIMIT %s) c", [*params, cap])
 
     def after_ids(self, tier: _Tier, after: int, limit: int) -> list[int]:
-        id_expr = "x.id" if tier.exact and tier.node is not None else "f.record_id"
-        sql, id_expr, params = self._select(tier, extra=[(f"{id_expr} > %s", [after])])
+        sql, id_expr, params = self._select(tier, extra=[("f.record_id > %s", [after])])
         return self._ids(f"{sql} ORDER BY {id_expr} LIMIT %s", [*params, limit])
 
     # -- whole result --------------------------------------------------------------------------------------
     def all_hits(self) -> _Tier:
-        return _Tier(self.query.match)
+        return _Tier(self.match)
 
     def facets(self) -> dict[str, list[FacetValue]]:
         """Count every dimension over the first FACET_SAMPLE hits (by id) in one statement."""
@@ -204,10 +205,10 @@ class _Plan:
         caller reads the page by tiers, and the facets describe the first 2,000 (by id) of the 10,001 hits
         the engine yielded first: a sample either way (facets_exact is False)."""
         q = self.query
-        assert q.match is not None
-        base, params = self.engine.matches(q.match, q.phrases, with_rows=True, flag=q.title_match)
+        assert self.match is not None
+        base, params = self.engine.matches(self.match, q.phrases, with_rows=True, flag=self.title_match)
         rank, rank_params = "1", []
-        if q.title_match is not None:
+        if self.title_match is not None:
             rank = "CASE WHEN f.flag THEN 1 ELSE 2 END"
         if q.exact_key:
             rank, rank_params = f"CASE WHEN f.title_key = %s THEN 0 ELSE {rank} END", [q.exact_key]
@@ -255,6 +256,16 @@ class _Plan:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return int(cursor.fetchone()[0])
+
+
+def _within_years(node: Node | None, query: ParsedQuery) -> Node | None:
+    """AND a tree with its year range as year tokens (field o), when the range is short: the engine's index then
+    narrows the hits to the years itself (小说 year:2000-2010 read all 18,370 小说 hits for 4,041 in range). Every
+    record with a year has its year token, so this only ever drops hits that `f.year` bounds drop too."""
+    low, high = query.year_from, query.year_to
+    if node is None or low is None or high is None or not 0 <= high - low < YEAR_TOKENS:
+        return node
+    return All((node, AnyOf(tuple(Term(("o",), str(year)) for year in range(low, high + 1)))))
 
 
 def _facet_branches() -> Sql:

@@ -124,6 +124,19 @@ def test_year_single_and_range(corpus):
     assert found(corpus, "长篇小说 year:2019") == ["ordinary_world"]
 
 
+@pytest.mark.parametrize(("words", "low", "high"), [("人民", 2005, 2021), ("小说", 2010, 2020), ("辽宁", 2019, 2019)])
+def test_a_year_range_keeps_the_ranking_of_the_words_within_those_years(corpus, words, low, high):
+    # given the ranking of the words alone and each record's year
+    ranking = search(words, per_page=100).hits
+    within = [corpus_slug for corpus_slug, hit in zip(slugs(corpus, ranking), ranking, strict=True)
+              if hit.year is not None and low <= hit.year <= high]  # fmt: skip
+    assert 0 < len(within) < len(ranking)
+    # when the same words are bounded by the years
+    bounded = found(corpus, f"{words} year:{low}-{high}", per_page=100)
+    # then exactly the records of those years are found, in the same order
+    assert bounded == within
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -152,6 +152,7 @@ class _Builder:
         self.parts: list[Node] = []
         self.free: list[str] = []  # free-text words and unfielded phrases: they decide tiers 0 and 1
         self.titles: list[str] = []  # title: values, also part of the exact title
+        self.in_title: list[str] = []  # ISSN-like values, part of the exact title but searched apart
         self.phrases: list[str] = []
         self.unfielded_phrases: list[str] = []
         self.words: list[str] = []
@@ -176,8 +177,13 @@ class _Builder:
             self.parts.append(Term(("i",), isbn_token(value)))
             self.words.append(isbn_token(value))
         elif _ISSN_LIKE.match(value):
-            self.parts.append(Term(("i",), issn_token(value)))
+            # "1949-1999" is a valid ISSN and also the years in a title (建材工业五十年, 1949-1999): search both,
+            # and keep it in the exact title.
+            node, _words = text_node(value, TEXT_FIELDS)
+            code = Term(("i",), issn_token(value))
+            self.parts.append(AnyOf((code, node)) if node is not None else code)
             self.words.append(issn_token(value))
+            self.in_title.append(value)
         elif _CLASS_LIKE.match(value):
             node, _words = text_node(value, TEXT_FIELDS)
             code = Term(("c",), class_token(value))
@@ -215,7 +221,7 @@ class _Builder:
             self.words[:0] = free_words
         match = _and(self.parts)
         title_match = All((match, title_node)) if match is not None and title_node is not None else None
-        key = title_key(" ".join([free_text, *self.unfielded_phrases, *self.titles]))
+        key = title_key(" ".join([free_text, *self.in_title, *self.unfielded_phrases, *self.titles]))
         return ParsedQuery(
             raw=self.raw,
             match=match,

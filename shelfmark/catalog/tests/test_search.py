@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shelfmark.catalog.models import Record
 from shelfmark.catalog.search.index import index_records
 from shelfmark.catalog.search.selectors import search, search_ids
 from shelfmark.catalog.tests.search_corpus import build_corpus, slugs
+from shelfmark.catalog.text import title_key
 from shelfmark.core.errors import InvalidInput
 from shelfmark.libraries.tests.factories import make_network
 
@@ -158,6 +160,19 @@ def test_isbn_10_finds_an_english_book(corpus):
 
 def test_issn(corpus):
     assert found(corpus, "issn:1001-8867") == ["library_journal"]
+    assert found(corpus, "1001-8867") == ["library_journal"]
+
+
+def test_a_year_range_in_a_title_is_found_though_it_reads_as_an_issn(corpus):
+    # given a title whose years read as a valid ISSN (1949-1999: check digit 9), as in the LoC file
+    title = "建材工业五十年, 1949-1999"
+    record = Record.objects.create(marc_format="marc21", marc={}, title=title, title_key=title_key(title))
+    index_records([record])
+    # when a reader types the whole title, or the years alone
+    whole, years = search(f"{title} /"), search("1949-1999")
+    # then the title is found, first as the exact title; a bare ISSN still finds its serial
+    assert [hit.pk for hit in whole.hits] == [record.pk]
+    assert [hit.pk for hit in years.hits] == [record.pk]
     assert found(corpus, "1001-8867") == ["library_journal"]
 
 

@@ -302,9 +302,45 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def cpu_probe(server: subprocess.Popen[bytes], database: str, name: str) -> Callable[[], dict[str, float]]:
-    """Return a function reading the CPU seconds used so far by the server's workers, the PostgreSQL backends
-    serving the bench database (found by the database name in their process title) and this process."""
+class CpuSampler(threading.Thread):
+    """Sum the CPU seconds a changing set of processes uses while it runs, sampling every `every` seconds.
+
+    PostgreSQL backends come and go (the settings close connections after 60 s), so totals are kept per
+    process: a process first seen after the start counts from zero, one that ends loses at most `every`.
+    """
+
+    def __init__(self, groups: dict[str, Callable[[], list[int]]], every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.groups, self.every = groups, every
+        self.last: dict[str, dict[int, float]] = {}
+        self.totals = dict.fromkeys(groups, 0.0)
+        self.halt = threading.Event()
+        self.sample(first=True)
+
+    def sample(self, *, first: bool = False) -> None:
+        for group, pids in self.groups.items():
+            seen = self.last.setdefault(group, {})
+            for pid in pids():
+                used = _cpu_of(pid)
+                if pid not in seen and first:
+                    seen[pid] = used
+                self.totals[group] += max(0.0, used - seen.get(pid, 0.0))
+                seen[pid] = used
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        self.halt.set()
+        self.join()
+        self.sample()
+        return dict(self.totals)
+
+
+def cpu_probe(server: subprocess.Popen[bytes], database: str, name: str) -> Callable[[], CpuSampler]:
+    """Return a function that starts sampling the CPU of the server's workers, the PostgreSQL backends serving
+    the bench database (found by the database name in their process title) and this process."""
 
     def backends() -> list[int]:
         if database != "postgresql":
@@ -320,14 +356,18 @@ def cpu_probe(server: subprocess.Popen[bytes], database: str, name: str) -> Call
                     found.append(int(proc.name))
         return found
 
-    def probe() -> dict[str, float]:
-        return {
-            "server": sum(_cpu_of(pid) for pid in [server.pid, *_children(server.pid)]),
-            "database": sum(_cpu_of(pid) for pid in backends()),
-            "clients": time.process_time(),
-        }
+    def start() -> CpuSampler:
+        sampler = CpuSampler(
+            {
+                "server": lambda: [server.pid, *_children(server.pid)],
+                "database": backends,
+                "clients": lambda: [os.getpid()],
+            }
+        )
+        sampler.start()
+        return sampler
 
-    return probe
+    return start
 
 
 # --------------------------------------------------------------------------------------------- clients
@@ -457,7 +497,7 @@ def run_clients(
     seconds: float,
     warmup: float,
     rate: float = 0.0,
-    probe: Callable[[], dict[str, float]] | None = None,
+    probe: Callable[[], CpuSampler] | None = None,
 ) -> tuple[list[Tally], float, dict[str, float]]:
     """Log the desks in, warm the workers up, then let every desk loop for `seconds`; return tallies and time.
 
@@ -497,15 +537,15 @@ def run_clients(
     for thread in threads:
         thread.start()
     time.sleep(warmup)
-    before = probe() if probe else {}
+    sampler = probe() if probe else None
     window["start"] = time.perf_counter()
     time.sleep(seconds)
     window["end"] = time.perf_counter()
-    after = probe() if probe else {}
+    cpu = sampler.stop() if sampler else {}
     stop.set()
     for thread in threads:
         thread.join()
-    return tallies, window["end"] - window["start"], {k: after[k] - before[k] for k in after}
+    return tallies, window["end"] - window["start"], cpu
 
 
 # -------------------------------------------------------------------------------------------- raw engine
@@ -729,6 +769,7 @@ def bench_database(database: str, opts: Options) -> str:
                 if opts.keep:
                     (kept / "loaded").write_text(f"{opts.items} {opts.readers}\n")
             catalog.settle(database, env)
+            busy = os.getloadavg()[0]  # what else runs on the machine (the bench holds /tmp/bench.lock only)
             port = free_port()
             server = start_server(env, port, opts.workers, opts.threads, workdir / "gunicorn.log")
             try:
@@ -777,8 +818,8 @@ def bench_database(database: str, opts: Options) -> str:
         f"refused={sum(t.refused for t in tallies)} errors={len(errors)} active_loans={state.active_loans} "
         f"raw_ops_per_s={raw_per_s:.0f} raw_p95_ms={percentile(raw_ms, 0.95):.2f} "
         f"ratio={ops_per_s / raw_per_s:.2f} server_cpu_ms_per_op={per_op('server'):.2f} "
-        f"db_cpu_ms_per_op={per_op('database'):.2f} client_cpu_ms_per_op={per_op('clients'):.2f}"
-        + (f" offered_ops_per_s={opts.rate:g}" if opts.rate else "")
+        f"db_cpu_ms_per_op={per_op('database'):.2f} client_cpu_ms_per_op={per_op('clients'):.2f} "
+        f"loadavg_before={busy:.1f}" + (f" offered_ops_per_s={opts.rate:g}" if opts.rate else "")
     )
 
 

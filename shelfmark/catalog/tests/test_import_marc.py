@@ -71,7 +71,7 @@ def test_a_record_without_title_is_rejected_and_the_rest_land(tmp_path):
     summary = services.import_marc(source=io.BytesIO(data))
 
     assert (summary.read, summary.created, summary.rejected) == (2, 1, 1)
-    assert summary.rejects[0].reason == "Record nt1 has no title (245 $a)."
+    assert summary.rejects[0].reason == "书目记录 nt1 没有题名（245 $a）。"
     assert summary.rejects[0].control_number == "nt1"
 
 

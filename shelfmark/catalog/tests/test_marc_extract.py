@@ -44,7 +44,7 @@ def test_an_explicit_format_overrides_detection():
         extract(samples.cnmarc(), marc_format="marc21")
 
     assert refused.value.code == "missing_title"
-    assert refused.value.message == "Record 012019000123 has no title (245 $a)."
+    assert refused.value.message == "书目记录 012019000123 没有题名（245 $a）。"
     with pytest.raises(UnknownMarcFormat):
         extract(samples.cnmarc(), marc_format="unimarc")
 
@@ -52,7 +52,7 @@ def test_an_explicit_format_overrides_detection():
 def test_a_record_without_any_title_is_refused():
     untitled = record("00000cam a2200000 a 4500", control("001", "x1"), field("100", a="Somebody"))
 
-    with pytest.raises(MissingTitle, match=r"Record x1 has no title \(245 \$a\)"):
+    with pytest.raises(MissingTitle, match=r"书目记录 x1 没有题名（245 \$a）"):
         extract(untitled)
 
 

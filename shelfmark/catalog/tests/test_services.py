@@ -60,10 +60,10 @@ def test_delete_record_removes_it_from_the_index_and_audits(index_calls):
 @pytest.mark.parametrize(
     ("marc", "error", "message"),
     [
-        ({"leader": "x"}, InvalidMarc, "The MARC record is not valid MARC-in-JSON: it needs a list of fields"),
+        ({"leader": "x"}, InvalidMarc, "该 MARC 记录不是有效的 MARC-in-JSON：it needs a list of fields"),
         ({"fields": [{"24": {"subfields": []}}]}, InvalidMarc, "field 1 has the tag '24'"),
         ({"fields": [{"245": {"ind1": "1"}}]}, InvalidMarc, "field 1 (245) has no subfield list"),
-        ({"fields": [{"001": "x9"}]}, MissingTitle, "Record x9 has no title (245 $a)."),
+        ({"fields": [{"001": "x9"}]}, MissingTitle, "书目记录 x9 没有题名（245 $a）。"),
     ],
 )
 def test_bad_marc_is_refused_and_nothing_is_written(index_calls, marc, error, message):

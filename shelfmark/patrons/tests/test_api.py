@@ -220,7 +220,7 @@ def test_standing_and_lost_card_endpoints(net, staff):
     ).json()
 
     assert (standing["score"], standing["tier"], standing["deposit_free"]) == (650, "fair", True)
-    assert standing["reasons"] == [{"code": "base", "points": 650, "message": "Starting score"}]
+    assert standing["reasons"] == [{"code": "base", "points": 650, "message": "起始分"}]
     assert [b["kind"] for b in reported["blocks"]] == ["lost_card"]
     assert (replaced["card_number"], replaced["blocks"]) == ("KP-NEW", [])
 

@@ -18,12 +18,12 @@ def test_valid_number_is_normalised_from_full_width_spaces_and_lower_case():
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        ("1101051949123100", "17 digits followed by a digit or X"),  # too short
-        ("11010519491231002Y", "17 digits followed by a digit or X"),
-        ("1101051949123A002X", "17 digits followed by a digit or X"),
-        ("110105199002290021", "not a date of birth"),  # 1990 had no 29 February
-        ("110105180001010021", "not a date of birth"),
-        ("110105194912310021", "check character does not match"),
+        ("1101051949123100", "17 位数字，后跟一位数字或 X"),  # too short
+        ("11010519491231002Y", "17 位数字，后跟一位数字或 X"),
+        ("1101051949123A002X", "17 位数字，后跟一位数字或 X"),
+        ("110105199002290021", "不是有效的出生日期"),  # 1990 had no 29 February
+        ("110105180001010021", "不是有效的出生日期"),
+        ("110105194912310021", "校验码不符"),
     ],
 )
 def test_invalid_numbers_say_what_is_wrong_and_name_the_field(raw, problem):

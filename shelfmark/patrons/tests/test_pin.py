@@ -52,7 +52,7 @@ def test_lockout_sequence():
             services.verify_pin(patron=patron, pin="0000", now=T0 + timedelta(minutes=minute))
         left.append(caught.value.tries_left)
     assert left == [4, 3, 2, 1]
-    assert "1 more tries" in caught.value.message
+    assert "再错 1 次" in caught.value.message
 
     # when the fifth is wrong, the card locks for 15 minutes from then
     with pytest.raises(PinLocked) as locked:

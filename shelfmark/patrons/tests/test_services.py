@@ -176,7 +176,7 @@ def test_lost_card_blocks_at_once_and_the_replacement_keeps_the_history(net):
         selectors.find_patron_by_card("OLD-1")
     assert (caught.value.patron_id, caught.value.field) == (patron.pk, "card")
     assert [(c.number, c.retired_reason) for c in selectors.cards(patron)] == [
-        ("OLD-1", "reported lost"),
+        ("OLD-1", "挂失"),
         ("NEW-1", ""),
     ]
     history = selectors.block_history(patron)

@@ -79,7 +79,7 @@ def test_an_overdue_loan_blocks_further_borrowing(desk):
     with pytest.raises(PatronBlocked) as refused:
         services.check_out(item=second, patron=reader, library=desk.net.county, actor=desk.clerk, now=at("2026-03-01"))
 
-    assert "overdue" in refused.value.message
+    assert "逾期" in refused.value.message
     _nothing_lent(second)
 
 

@@ -32,6 +32,9 @@ ALLOWED_HOSTS = [h for h in os.environ.get("SHELFMARK_ALLOWED_HOSTS", "127.0.0.1
 BASE_URL = os.environ.get("SHELFMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHELFMARK_BASE_URL = BASE_URL  # items' QR codes encode <SHELFMARK_BASE_URL>/i/<code>
 
+# Circulation rules and library calendars are read by every loan; edits apply within this many seconds.
+SHELFMARK_POLICY_CACHE_SECONDS = float(os.environ.get("SHELFMARK_POLICY_CACHE_SECONDS", "60"))
+
 # Notices to readers: kept in the outbox (notices.Notice) unless a real channel is configured.
 # SHELFMARK_EMAIL_NOTICES=1 sends email through Django's mail settings (EMAIL_HOST, EMAIL_PORT, ...).
 SHELFMARK_NOTICE_BACKENDS = (

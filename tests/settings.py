@@ -7,3 +7,6 @@ os.environ.setdefault("SHELFMARK_DATA_DIR", tempfile.mkdtemp(prefix="shelfmark-t
 os.environ.setdefault("SHELFMARK_JOBS_IMMEDIATE", "1")
 
 from shelfmark.settings import *  # noqa: F403
+
+# Tests read rules and calendars fresh: ids repeat across rolled-back tests, so a remembered rule could leak.
+SHELFMARK_POLICY_CACHE_SECONDS = 0

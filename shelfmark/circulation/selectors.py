@@ -8,14 +8,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import translation
 
 from shelfmark.circulation import rules
 from shelfmark.circulation.models import CirculationRule, Hold, Loan, Transit
 from shelfmark.circulation.rules import Decision, ReturnRoute
+from shelfmark.core.memo import TimedMemo
 from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.libraries import selectors as library_selectors
 from shelfmark.libraries.models import ClosedDay, Library, OpeningHours
 from shelfmark.patrons.models import Patron
+
+# Rules and calendars change rarely and are read by every loan: remembered for SHELFMARK_POLICY_CACHE_SECONDS.
+_RULES: TimedMemo[Decision[CirculationRule]] = TimedMemo()
+_CALENDARS: TimedMemo[Callable[[date], bool]] = TimedMemo()
 
 
 def _path_ids(library: Library) -> list[int]:
@@ -25,7 +31,17 @@ def _path_ids(library: Library) -> list[int]:
 def rule_for(
     *, library: Library, patron_category: str, item_type: str, labels: Mapping[str, str] | None = None
 ) -> Decision[CirculationRule]:
-    """Return the most specific rule for a loan at `library` (and why), reading the candidates in one query."""
+    """Return the most specific rule for a loan at `library` (and why); remembered briefly, as every loan asks."""
+    if labels is not None:
+        return _read_rule(library=library, patron_category=patron_category, item_type=item_type, labels=labels)
+    key = (library.pk, library.path, patron_category, item_type, translation.get_language())
+    return _RULES.get(key, lambda: _read_rule(library=library, patron_category=patron_category, item_type=item_type))
+
+
+def _read_rule(
+    *, library: Library, patron_category: str, item_type: str, labels: Mapping[str, str] | None = None
+) -> Decision[CirculationRule]:
+    """Read the candidate rules in one query and choose among them."""
     candidates = (
         CirculationRule.objects.select_related("library")
         .filter(Q(library__isnull=True) | Q(library_id__in=_path_ids(library)))
@@ -37,6 +53,13 @@ def rule_for(
 
 
 def opening_calendar(library: Library, *, start: date, days: int) -> Callable[[date], bool]:
+    """Return `is_open(day)` for the library over `days` days from `start` (remembered briefly, see core.memo)."""
+    return _CALENDARS.get(
+        (library.pk, library.path, start, days), lambda: _read_calendar(library, start=start, days=days)
+    )
+
+
+def _read_calendar(library: Library, *, start: date, days: int) -> Callable[[date], bool]:
     """Return `is_open(day)` for the library, read in two queries for the `days` days from `start`.
 
     Same answers as libraries.selectors.is_open (closed days here or inherited from above, weekly hours from

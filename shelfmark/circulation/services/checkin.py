@@ -87,6 +87,8 @@ def _check_in(item: Item, library: Library, actor: Any, now: datetime) -> CheckI
         .filter(item=item, status__in=(Loan.Status.ACTIVE, Loan.Status.CLAIMED_RETURNED, Loan.Status.LOST))
         .first()
     )
+    if loan is not None:
+        loan.item = item  # the locked row, not a second read
     fine = _close_loan(loan, library=library, actor=actor, now=now) if loan is not None else ZERO
     result = CheckInResult(item=item, loan=loan, fine=fine, hold=None, transit=None)
     travelling = transits.open_transit(item)

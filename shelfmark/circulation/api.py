@@ -13,9 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.security import django_auth_is_staff
-from pydantic import Field
 
 from shelfmark.accounts import permissions
 from shelfmark.catalog.models import Record
@@ -23,10 +22,12 @@ from shelfmark.circulation import selectors, services
 from shelfmark.circulation.errors import HoldNotFound, LoanNotFound
 from shelfmark.circulation.models import CirculationRule, Hold, Loan, Transit
 from shelfmark.circulation.schemas import (
+    CancelIn,
     CheckInIn,
     CheckInOut,
     CheckOutIn,
     ErrorOut,
+    ExplainIn,
     ExplainOut,
     HoldIn,
     HoldOut,
@@ -55,12 +56,24 @@ AUTH = django_auth_is_staff
 OPERATE = "circulation.operate"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 64
+# Declared for the OpenAPI document; the operations read the header themselves (see _idempotency_key).
+RETRYABLE = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": IDEMPOTENCY_HEADER,
+            "required": False,
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+            "description": "A client's retry with the same key gets the first answer; the act is done once.",
+        }
+    ]
+}
 
 
 # ------------------------------------------------------------------------------------------------ loans
 
 
-@router.post("/checkouts", response={201: LoanOut, **ERRORS}, auth=AUTH)
+@router.post("/checkouts", response={201: LoanOut, **ERRORS}, auth=AUTH, openapi_extra=RETRYABLE)
 def check_out(request: HttpRequest, payload: CheckOutIn) -> Status:
     """Lend the scanned item to the reader (card or id) at the desk's library; refusals are typed (409)."""
     library = _library(payload.library, "library")
@@ -79,7 +92,7 @@ def check_out(request: HttpRequest, payload: CheckOutIn) -> Status:
     return Status(201, _loan_out(loan, item=item, places=(library, item.home_library, item.current_library)))
 
 
-@router.post("/checkins", response={200: CheckInOut, **ERRORS}, auth=AUTH)
+@router.post("/checkins", response={200: CheckInOut, **ERRORS}, auth=AUTH, openapi_extra=RETRYABLE)
 def check_in(request: HttpRequest, payload: CheckInIn) -> CheckInOut:
     """Take the scanned item back at any library; the answer is the slip: shelve, hold shelf, or send where."""
     library = _library(payload.library, "library")
@@ -105,7 +118,7 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> CheckInOut:
     )
 
 
-@router.post("/loans/{int:loan_id}/renew", response={200: LoanOut, **ERRORS}, auth=AUTH)
+@router.post("/loans/{int:loan_id}/renew", response={200: LoanOut, **ERRORS}, auth=AUTH, openapi_extra=RETRYABLE)
 def renew(request: HttpRequest, loan_id: int, payload: RenewIn) -> LoanOut:
     """Renew a loan from today, unless its renewals are used up or others wait for the title."""
     loan = _loan(loan_id)
@@ -164,8 +177,11 @@ def place_hold(request: HttpRequest, payload: HoldIn) -> Status:
     """Book a title or one copy for pickup anywhere in the network, or for home delivery."""
     pickup = _library(payload.pickup_library, "pickup_library") if payload.pickup_library else None
     desk = _library(payload.library, "library") if payload.library else pickup
+    if desk is not None:
+        permissions.require(request.user, OPERATE, desk)
     patron = _patron(card=payload.card, patron_id=payload.patron_id)
-    permissions.require(request.user, OPERATE, desk or patron.home_library)
+    if desk is None:  # home delivery booked without naming a desk: the reader's home library acts
+        permissions.require(request.user, OPERATE, patron.home_library)
     item = _item(payload.item) if payload.item else None
     record = item.record if item is not None else _record(payload.record_id)
     if item is not None and payload.record_id is not None and payload.record_id != item.record_id:
@@ -179,11 +195,6 @@ def place_hold(request: HttpRequest, payload: HoldIn) -> Status:
         home_delivery=payload.home_delivery,
     )
     return Status(201, _hold_out(_hold(hold.pk)))
-
-
-class CancelIn(Schema):
-    library: str | None = Field(None, min_length=1, max_length=64, description="the desk (default: pickup library)")
-    reason: str = Field("", max_length=200)
 
 
 @router.delete("/holds/{int:hold_id}", response={200: HoldOut, **ERRORS}, auth=AUTH)
@@ -238,12 +249,6 @@ def transits(request: HttpRequest, code: str) -> list[TransitOut]:
         )
         for transit in selectors.open_transits(library)
     ]
-
-
-class ExplainIn(Schema):
-    library: str = Field(..., min_length=1, max_length=64)
-    category: str = Field(..., min_length=1, max_length=20, description="reader category code, e.g. adult")
-    item_type: str = Field(..., min_length=1, max_length=20, description="item type code, e.g. book")
 
 
 @router.get("/rules/explain", response={200: ExplainOut, **ERRORS}, auth=AUTH)

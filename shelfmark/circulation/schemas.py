@@ -11,10 +11,12 @@ from pydantic import Field, model_validator
 from shelfmark.catalog.schemas import ErrorOut
 
 __all__ = [
+    "CancelIn",
     "CheckInIn",
     "CheckInOut",
     "CheckOutIn",
     "ErrorOut",
+    "ExplainIn",
     "ExplainOut",
     "HoldIn",
     "HoldOut",
@@ -88,6 +90,21 @@ class HoldIn(_Reader):
         if self.pickup_library is None and not self.home_delivery:
             raise ValueError("give pickup_library or home_delivery")
         return self
+
+
+class CancelIn(Schema):
+    """Cancel a booking at a desk (default: the pickup library), with the reason kept on it."""
+
+    library: str | None = Field(None, min_length=1, max_length=64)
+    reason: str = Field("", max_length=200)
+
+
+class ExplainIn(Schema):
+    """Ask which rule applies to a reader category and item type at a library."""
+
+    library: str = Field(..., min_length=1, max_length=64)
+    category: str = Field(..., min_length=1, max_length=20, description="reader category code, e.g. adult")
+    item_type: str = Field(..., min_length=1, max_length=20, description="item type code, e.g. book")
 
 
 class ItemBriefOut(Schema):

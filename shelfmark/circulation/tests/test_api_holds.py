@@ -357,3 +357,14 @@ def test_explain_says_when_no_rule_applies(desk):
     )
 
     _refused(response, 409, "no_rule_applies", None)
+
+
+def test_a_desk_without_the_permission_learns_nothing_about_readers(desk, fk_desk):
+    # a clerk acting at a library where they may not lend gets the same refusal for a known and an unknown card
+    item = desk.item()
+    known = desk.reader()
+    body = {"record_id": item.record_id, "pickup_library": KP}
+
+    for card in (known.card_number, "P0000000"):
+        _refused(_post(_client(fk_desk), "/holds", {**body, "card": card}), 403, "permission_denied", None)
+    assert not Hold.objects.exists()

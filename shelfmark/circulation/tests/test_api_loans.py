@@ -506,3 +506,15 @@ def test_a_loan_no_longer_active_cannot_be_lost_or_claimed_and_nothing_changes(d
     _refused(lost, 404, "loan_not_found", None)
     _refused(claimed, 404, "loan_not_found", None)
     assert _state() == before
+
+
+def test_the_openapi_document_declares_the_idempotency_key_on_retryable_acts(desk):
+    paths = _client().get("/api/v1/openapi.json").json()["paths"]
+
+    for path in (f"{API}/checkouts", f"{API}/checkins", f"{API}/loans/{{loan_id}}/renew"):
+        names = [p["name"] for p in paths[path]["post"].get("parameters", [])]
+        assert "Idempotency-Key" in names, path
+    assert [p["name"] for p in paths[f"{API}/loans/{{loan_id}}/renew"]["post"]["parameters"]] == [
+        "loan_id",
+        "Idempotency-Key",
+    ]

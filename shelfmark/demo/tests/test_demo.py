@@ -17,6 +17,7 @@ from shelfmark.demo.tests.conftest import GENERATED, run_demo
 from shelfmark.fines.models import Charge, Payment
 from shelfmark.holdings.models import Item, ItemStatusChange
 from shelfmark.patrons.models import DepositEntry, Patron, PatronBlock
+from shelfmark.protocols.sip2 import selectors as sip2_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,13 @@ def test_demo_twice_keeps_the_same_records_and_prints_one_json_object_with_login
     assert second["readers"] == first["readers"]
     for case in ("on_loan", "on_hold_shelf", "overdue"):
         assert second["items"][case]["barcode"] == first["items"][case]["barcode"]
+    # and one SIP2 kiosk whose listed login works, at the 24-hour library, added once
+    kiosk = second["sip2"]
+    assert kiosk == first["sip2"]
+    terminal = sip2_selectors.authenticate(kiosk["login"], kiosk["password"])
+    assert terminal is not None and (terminal.library.code, terminal.institution_id) == ("LN-SS-01", "LN")
+    assert sip2_selectors.authenticate(kiosk["login"], "wrong") is None
+    assert sip2_selectors.terminals().count() == 1
 
 
 def test_demo_with_a_larger_catalogue_adds_only_the_missing_generated_records():

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from shelfmark.demo.catalog import GENERATED_RECORDS, load_catalog
 from shelfmark.demo.circulation_data import load_circulation
 from shelfmark.demo.history import DEFAULT_DAYS
+from shelfmark.demo.kiosk import load_kiosk
 from shelfmark.demo.network import load_network
 from shelfmark.demo.readers import DEFAULT_READERS
 from shelfmark.demo.showcase import circulation_counts, item_cases, reader_cards
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         summary["reader_url"] = f"{BASE_URL}/account/"
         summary["readers"] = reader_cards(readers)
         summary["items"] = item_cases(readers)
+        summary["sip2"] = load_kiosk(libraries)
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, default=str))
             return
@@ -86,6 +88,11 @@ class Command(BaseCommand):
                 f"  {card['card']:<12} {card['pin']:<16} {card['name']} ({card['library']}, {card['category']}): "
                 f"{card['note']}"
             )
+        kiosk = summary["sip2"]
+        self.stdout.write(
+            f"SIP2 kiosk (run `{kiosk['server']}`): login {kiosk['login']}, password {kiosk['password']}, "
+            f"institution {kiosk['institution_id']}"
+        )
         items = summary["items"]
         if items["available"]:
             shown = ", ".join(item["barcode"] for item in items["available"][:4])

@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from shelfmark.accounts import services as accounts
 from shelfmark.accounts.models import Role
 from shelfmark.circulation import services
 from shelfmark.circulation.errors import ItemAlreadyOnLoan
 from shelfmark.circulation.models import CirculationEvent, CirculationRule, Hold, Loan
+from shelfmark.core.tests.concurrency import RACE_TEST_MARKS, run_together
 from shelfmark.holdings.models import ItemStatus
 from shelfmark.holdings.tests.factories import make_item
 from shelfmark.libraries.tests.factories import make_network
 from shelfmark.patrons.tests.factories import make_patron
 
-# available_apps makes the flush after the test TRUNCATE ... CASCADE, past the catalogue's raw-SQL search table.
-pytestmark = [
-    pytest.mark.django_db(transaction=True, available_apps=[app.name for app in apps.get_app_configs()]),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
-]
+pytestmark = RACE_TEST_MARKS
 
 THREADS = 12
-
-
-def run_together(works) -> list[object]:
-    """Start every callable at the same instant on its own connection; return each result or exception."""
-    barrier = threading.Barrier(len(works))
-    results: list[object] = [None] * len(works)
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            results[n] = works[n]()
-        except BaseException as exc:
-            results[n] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture

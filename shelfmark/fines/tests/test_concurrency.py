@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
-import pytest
-from django.apps import apps
-from django.db import connection
-
+from shelfmark.core.tests.concurrency import RACE_TEST_MARKS, run_together
 from shelfmark.fines import selectors, services
 from shelfmark.fines.models import Payment
 from shelfmark.patrons.models import Patron
 from shelfmark.patrons.tests.factories import make_patron
 
-# available_apps makes the flush after the test TRUNCATE ... CASCADE, past the catalogue's raw-SQL search table.
-pytestmark = [
-    pytest.mark.django_db(transaction=True, available_apps=[app.name for app in apps.get_app_configs()]),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
-]
-
-
-def run_together(works) -> list[object]:
-    """Start every callable at the same instant on its own connection; return each result or exception."""
-    barrier = threading.Barrier(len(works))
-    results: list[object] = [None] * len(works)
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            results[n] = works[n]()
-        except BaseException as exc:
-            results[n] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = RACE_TEST_MARKS
 
 
 def test_eight_desks_paying_the_whole_debt_take_it_once():

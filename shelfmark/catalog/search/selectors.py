@@ -117,8 +117,10 @@ class _Plan:
         self.engine = engine
         self.fenced = False
         self.conditions: list[Sql] = [dimension(key).where(str(value)) for key, value in filters.items()]
-        self.match = _within_years(query.match, query)
-        self.title_match = _within_years(query.title_match, query)
+        self.match, self.title_match = query.match, query.title_match
+        if engine.year_tokens:
+            self.match = _within_years(query.match, query)
+            self.title_match = _within_years(query.title_match, query)
         # "+ 0" keeps a year index out of a plan whose text index has narrowed the years already: AND-ing its
         # bitmap of every record in the range (215,000 for 2000-2010) cost more than the hits it would save.
         year = "f.year + 0" if self.match is not query.match else "f.year"
@@ -206,8 +208,8 @@ class _Plan:
 
         When the count is within COUNT_CAP these are all the hits, so the page is the ranking's and the facet
         sample the first FACET_SAMPLE hits by id, exactly as the tiered reads give them. Beyond the cap the
-        caller reads the page by tiers, and the facets describe the first 2,000 (by id) of the 10,001 hits
-        the engine yielded first: a sample either way (facets_exact is False)."""
+        caller reads the page by tiers, and the facets describe the first FACET_SAMPLE (by id) of the
+        COUNT_CAP + 1 hits the engine yielded first: a sample either way (facets_exact is False)."""
         q = self.query
         assert self.match is not None
         base, params = self.engine.matches(self.match, q.phrases, with_rows=True, flag=self.title_match)

@@ -118,3 +118,21 @@ def test_a_search_inside_a_transaction_leaves_its_planner_settings_behind():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
         assert cursor.fetchone() == before
+
+
+def test_no_sqlite_search_statement_sorts_its_hits():
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5's query plans")
+    # given the corpus and a search whose tiers, filters and facet sample each read hits in id order
+    build_corpus()
+    with CaptureQueriesContext(connection) as queries:
+        search("辽宁", filters={"language": "chi"})
+    # when SQLite plans each of its statements
+    plans = []
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plans.append(" | ".join(str(row[-1]) for row in cursor.fetchall()))
+    # then FTS5 or an index gives the id order, and no statement sorts every hit to take the first ones
+    assert len(plans) == 6
+    assert [plan for plan in plans if "TEMP B-TREE FOR ORDER BY" in plan] == []

@@ -24,6 +24,8 @@ class SearchBackend(Protocol):
     fence_small_results: bool
     # The table whose rows hold record_id and tokens.FACET_COLUMNS, one per indexed record.
     rows_table: str
+    # Whether a short year range is better matched as year tokens too, beside the year column's bounds.
+    year_tokens: bool
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
         """Insert or replace the index rows of these records."""

@@ -79,6 +79,8 @@ class PostgresBackend:
     fence_small_results = True
     one_pass = True
     rows_table = TABLE
+    # GIN intersects year tokens with the words before the heap is read (see selectors._within_years).
+    year_tokens = True
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
         if not rows:

@@ -46,6 +46,8 @@ class SqliteBackend:
     fence_small_results = False
     one_pass = False
     rows_table = FACETS
+    # FTS5 merges the doclists of ten year tokens slower than it filters the joined facet rows by year.
+    year_tokens = False
 
     def write(self, rows: Sequence[RecordTokens]) -> None:
         if not rows:
@@ -96,11 +98,13 @@ class SqliteBackend:
         extra, params = _phrases(phrases)
         if not with_rows:
             return f"SELECT rowid AS record_id FROM {TABLE} WHERE {TABLE} MATCH %s{extra}", [text, *params]
-        # CROSS JOIN keeps FTS5 as the outer loop, so hits arrive in rowid order and LIMIT stops early.
+        # CROSS JOIN keeps FTS5 as the outer loop, so hits arrive in rowid order and LIMIT stops early; the id
+        # must be FTS5's rowid, not the joined r.record_id, or SQLite sorts every hit for ORDER BY record_id
+        # (publisher:人民出版社, 149,601 hits: 147 ms for a facet sample of 2,000, 1 ms by rowid).
         columns = ", ".join(f"r.{c}" for c in FACET_COLUMNS)
         sql = (
-            f"SELECT r.record_id, {columns} FROM {TABLE} CROSS JOIN {FACETS} r ON r.record_id = {TABLE}.rowid "
-            f"WHERE {TABLE} MATCH %s{extra}"
+            f"SELECT {TABLE}.rowid AS record_id, {columns} FROM {TABLE} CROSS JOIN {FACETS} r "
+            f"ON r.record_id = {TABLE}.rowid WHERE {TABLE} MATCH %s{extra}"
         )
         return sql, [text, *params]
 

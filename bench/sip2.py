@@ -1,7 +1,7 @@
 """SIP2 benchmark: N kiosks, each doing patron information + check out + check in in a loop, against a live server.
 
     python bench/sip2.py [--kiosks 50] [--seconds 60] [--rate 12] [--malformed-share 0.05]
-                         [--retry-share 0.02] [--processes 2] [--workers 8] [--database sqlite|postgresql|both]
+                         [--retry-share 0.02] [--processes N] [--workers N] [--database sqlite|postgresql|both]
 
 For each database: a fresh database, migrations, a seeded network (one terminal account and one reader per
 kiosk, four copies per kiosk in one shared pool, so kiosks sometimes reach for the same copy), then
@@ -142,6 +142,7 @@ class Tally:
     malformed_wrong_answers: int = 0
     split: int = 0
     dropped: int = 0
+    server_cpu_at_start: float = 0.0
     errors: list[str] = field(default_factory=list)
 
 
@@ -305,6 +306,7 @@ async def run_kiosks(port: int, world: dict, args: argparse.Namespace) -> tuple[
         await asyncio.sleep(0.05)
         if any(task.done() for task in tasks):
             await asyncio.gather(*tasks)
+    tally.server_cpu_at_start = cpu_seconds(args.server_pid)
     began = time.monotonic()
     deadline[0] = began + args.seconds
     start.set()
@@ -315,10 +317,33 @@ async def run_kiosks(port: int, world: dict, args: argparse.Namespace) -> tuple[
 # ---------------------------------------------------------------------------------------------- main
 
 
-def start_server(env: dict[str, str], workdir: Path, args: argparse.Namespace) -> tuple[subprocess.Popen, int]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far: the server and its worker processes."""
+    import psutil
+
+    parent = psutil.Process(pid)
+    total = 0.0
+    for process in [parent, *parent.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def processes(args: argparse.Namespace, database: str) -> int:
+    """Server processes: as asked, else one on SQLite (one writer; processes only queue on its lock) and two
+    on PostgreSQL (one per core: the handlers are CPU-bound)."""
+    return args.processes or (1 if database == "sqlite" else 2)
+
+
+def start_server(
+    env: dict[str, str], workdir: Path, args: argparse.Namespace, database: str
+) -> tuple[subprocess.Popen, int]:
     command = [
-        *shelfmark_command(), "sip2-server", "--port", "0", "--workers", str(args.workers),
-        "--processes", str(args.processes),
+        *shelfmark_command(), "sip2-server", "--port", "0", "--processes", str(processes(args, database)),
+        *(["--workers", str(args.workers)] if args.workers else []),
         "--log-dir", str(workdir / "sip2-logs"), "--max-connections", str(args.kiosks * 4 + 50),
     ]  # fmt: skip
     with (workdir / "server.log").open("wb") as errors:
@@ -352,17 +377,24 @@ def bench_database(database: str, args: argparse.Namespace) -> tuple[str, str, b
             )
             settle(database, env)
             world = json.loads(world_path.read_text())
-            server, port = start_server(env, workdir, args)
+            server, port = start_server(env, workdir, args, database)
+            args.server_pid = server.pid
             try:
                 log(f"{database}: {args.kiosks} kiosks for {args.seconds} s at {args.rate} messages/s each")
                 tally, elapsed = asyncio.run(run_kiosks(port, world, args))
+                server_cpu = cpu_seconds(server.pid) - tally.server_cpu_at_start
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=60)
             state_path = workdir / "state.json"
             run_child([sys.executable, __file__, "--verify-child", str(state_path)], env, workdir / "verify.log")
             state = json.loads(state_path.read_text())
-            errors = (workdir / "server.log").read_text(errors="replace").count("Traceback")
+            server_log = (workdir / "server.log").read_text(errors="replace")
+            errors = server_log.count("Traceback")
+            if errors:
+                kept = Path(tempfile.gettempdir()) / f"sip2-bench-server-{database}-{int(time.time())}.log"
+                kept.write_text(server_log)
+                log(f"{database}: {errors} server tracebacks, kept in {kept}")
         finally:
             drop_database(database, PG_DATABASE)
     double = max(0, state["loans"] - tally.lent) + state["items_with_two_active_loans"]
@@ -384,7 +416,8 @@ def bench_database(database: str, args: argparse.Namespace) -> tuple[str, str, b
     )
     detail = (
         f"  detail: {args.seconds} s, offered {args.kiosks * args.rate} msgs/s, {tally.messages} messages, "
-        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; {tally.lent} lent / {tally.refused} refused / {tally.returned} "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU {server_cpu * 1000 / max(tally.messages, 1):.1f} ms a "
+        f"message ({server_cpu / elapsed:.2f} cores); {tally.lent} lent / {tally.refused} refused / {tally.returned} "
         f"returned; {tally.retries} retried check-outs ({tally.retry_mismatches} answered differently); "
         f"malformed share {args.malformed_share}: {tally.malformed} broken frames ({tally.malformed_wrong_answers} "
         f"wrong answers), {tally.split} split frames; final state: {state['loans']} loans, {state['active_loans']} "
@@ -403,8 +436,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=12, help="messages per second each kiosk sends at most")
     parser.add_argument("--malformed-share", type=float, default=0.0)
     parser.add_argument("--retry-share", type=float, default=0.02)
-    parser.add_argument("--workers", type=int, default=8, help="database worker threads per server process")
-    parser.add_argument("--processes", type=int, default=2, help="server processes sharing the port")
+    parser.add_argument("--workers", type=int, help="database worker threads per server process (server default)")
+    parser.add_argument("--processes", type=int, help="server processes sharing the port (SQLite 1, PostgreSQL 2)")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--no-results", action="store_true", help="do not append to bench/RESULTS.md")
     parser.add_argument("--seed-child", type=Path, help=argparse.SUPPRESS)
@@ -420,7 +453,7 @@ def main(argv: list[str] | None = None) -> None:
     source = (
         f"sip2: {args.kiosks} kiosks × {args.rate:g} msgs/s for {args.seconds:g} s, "
         f"malformed share {args.malformed_share:g}, retry share {args.retry_share:g}, "
-        f"{args.processes} server processes × {args.workers} worker threads"
+        f"server processes {args.processes or 'SQLite 1 / PostgreSQL 2'} × {args.workers or 'default'} worker threads"
     )
     all_correct = True
     for number, database in enumerate(databases):

@@ -46,7 +46,7 @@ class ServerConfig:
     max_connections: int = 500
     login_timeout: float = 60.0  # seconds a new connection has to log in
     idle_timeout: float = 600.0  # seconds a logged-in terminal may stay silent (kiosks poll with 99)
-    workers: int = 8  # threads doing database work
+    workers: int | None = None  # threads doing database work; None: 8, or 1 on SQLite (see default_workers)
     max_frame: int = 16384
     log_dir: Path | None = None
     log_suffix: str = ""  # set per process when several processes share one port
@@ -62,6 +62,15 @@ class ServerStats:
     timeouts: int = 0
     oversized: int = 0
     open: set[str] = field(default_factory=set)
+
+
+def default_workers() -> int:
+    """Return how many threads should do database work: one on SQLite, eight otherwise.
+
+    SQLite has one writer at a time, and its busy wait is not fair: with several writing threads, one can wait
+    past the kiosk's patience while others keep winning the lock. One thread per process never waits on another.
+    """
+    return 1 if connections["default"].vendor == "sqlite" else 8
 
 
 def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
@@ -127,7 +136,7 @@ class Sip2Server:
         self.config = config
         self.stats = ServerStats()
         self.log = MessageLog(config.log_dir, suffix=config.log_suffix)
-        self.workers = DatabaseWorkers(config.workers)
+        self.workers = DatabaseWorkers(config.workers or default_workers())
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-connections", type=int, default=defaults.max_connections)
         parser.add_argument("--login-timeout", type=float, default=defaults.login_timeout, help="seconds")
         parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout, help="seconds")
-        parser.add_argument("--workers", type=int, default=defaults.workers, help="database worker threads")
+        parser.add_argument(
+            "--workers", type=int, default=defaults.workers, help="database worker threads (default 8, on SQLite 1)"
+        )
         parser.add_argument(
             "--processes", type=int, default=1, help="server processes sharing the port (handlers are CPU-bound)"
         )

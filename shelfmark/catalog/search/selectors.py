@@ -13,6 +13,7 @@ query that matches half the catalogue costs no more than one that matches COUNT_
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,7 @@ from .backends import backend
 from .backends.base import SearchBackend, Sql
 from .facets import DIMENSIONS, FacetValue, dimension
 from .query import All, AnyOf, Node, ParsedQuery, Term, parse
+from .tier_reads import Sample, choose
 from .tokens import FACET_COLUMNS
 
 # Counting is the floor of a search's cost on PostgreSQL: GIN has no index-only scans, so every hit counted is
@@ -35,10 +37,6 @@ from .tokens import FACET_COLUMNS
 # where the facet sample stops being exact anyway. FTS5 counts from doclists, but both engines say the same.
 COUNT_CAP = 2_000
 FACET_SAMPLE = 2_000
-# A hit found through the index and sorted costs about this many rows walked in id order (a random heap visit
-# against a sequential one plus a tsquery check), and no walk goes beyond MAX_WALK rows.
-WALK_COST = 4
-MAX_WALK = 200_000
 # A year range of at most this many years is also matched as year tokens (see _within_years).
 YEAR_TOKENS = 30
 MAX_PER_PAGE = 100
@@ -85,28 +83,6 @@ class _Tier:
     # The tier's number in the one pass's ranking: 0 exact title, 1 title words (or every hit when no word
     # ranks), 2 the rest.
     number: int = 2
-
-
-@dataclass(frozen=True)
-class _Sample:
-    """What the one pass saw of a result beyond COUNT_CAP: how many of its hits fell in each tier, and the
-    span of record ids they covered (the engine yields hits in heap order, which an import writes in id order)."""
-
-    tiers: dict[int, int]
-    first_id: int
-    last_id: int
-
-    def walk_rows(self, tier: int, wanted: int) -> int:
-        """Return how many rows to walk in id order for the first `wanted` hits of a tier, or 0 when finding
-        and sorting all its hits is cheaper: a walk reads about `wanted` × (ids per tier hit) rows, the sort
-        visits every hit of the tier (at least as many as the sample holds) at several times a walked row's cost."""
-        found = self.tiers.get(tier, 0)
-        if not found:
-            return 0
-        expected = wanted * (self.last_id - self.first_id + 1) // found
-        if expected > WALK_COST * found:
-            return 0
-        return min(MAX_WALK, 2 * expected + 1000)
 
 
 class _Plan:
@@ -201,7 +177,7 @@ class _Plan:
 
     def one_pass(
         self, offset: int, limit: int, with_facets: bool
-    ) -> tuple[int, list[int], dict[str, list[FacetValue]], _Sample]:
+    ) -> tuple[int, list[int], dict[str, list[FacetValue]], Sample]:
         """Read the first COUNT_CAP + 1 hits once, in the engine's order, and return (their count, the ids of
         the ranking from `offset` among them, the facets of the first FACET_SAMPLE of them by id, what they
         tell of the tiers).
@@ -229,10 +205,13 @@ class _Plan:
             "SELECT -2, CAST(NULL AS text), count(*), CAST(NULL AS text) FROM h "
             "UNION ALL SELECT -3, CAST(tier AS text), count(*), NULL FROM h GROUP BY tier "
             "UNION ALL SELECT -4, CAST(min(record_id) AS text), max(record_id), NULL FROM h "
+            "UNION ALL SELECT -5, CAST(k.tier AS text), k.record_id, NULL FROM (SELECT tier, record_id, "
+            "row_number() OVER (PARTITION BY tier ORDER BY record_id) AS n FROM h) k WHERE k.n = %s "
+            f"UNION ALL SELECT -6, NULL, (SELECT max(record_id) FROM {self.engine.rows_table}), NULL "
             "UNION ALL SELECT -1, CAST(p.tier AS text), p.record_id, NULL FROM "
             "(SELECT tier, record_id FROM h ORDER BY tier, record_id LIMIT %s OFFSET %s) p"
         )
-        params += [COUNT_CAP + 1, FACET_SAMPLE, limit, offset]
+        params += [COUNT_CAP + 1, FACET_SAMPLE, offset + limit, limit, offset]
         if with_facets:
             branches, branch_params = _facet_branches()
             statement, params = f"{statement} UNION ALL {branches}", [*params, *branch_params]
@@ -243,7 +222,10 @@ class _Plan:
         page = sorted((int(tier), int(pk)) for number, tier, pk, _label in rows if number == -1)
         found = _facet_values([row for row in rows if row[0] >= 0]) if with_facets and counted else {}
         first, last = next((int(v or 0), int(n or 0)) for number, v, n, _label in rows if number == -4)
-        sample = _Sample({int(v): int(n) for number, v, n, _label in rows if number == -3}, first, last)
+        tiers = {int(v): int(n) for number, v, n, _label in rows if number == -3}
+        bounds = {int(v): int(n) for number, v, n, _label in rows if number == -5}
+        top = next(int(n or 0) for number, _v, n, _label in rows if number == -6)
+        sample = Sample(tiers, first, last, top, bounds)
         return counted, [pk for _tier, pk in page], found, sample
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -291,7 +273,7 @@ def _facet_values(rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
     return {d.key: d.values(counts[n]) for n, d in enumerate(DIMENSIONS)}
 
 
-def _ranked_page(plan: _Plan, offset: int, limit: int, sample: _Sample | None = None) -> list[int]:
+def _ranked_page(plan: _Plan, offset: int, limit: int, sample: Sample | None = None) -> list[int]:
     """Return `limit` ids from `offset` of the ranking, reading each tier in id order."""
     ids: list[int] = []
     for tier in plan.tiers():
@@ -307,12 +289,18 @@ def _ranked_page(plan: _Plan, offset: int, limit: int, sample: _Sample | None = 
     return ids
 
 
-def _tier_page(plan: _Plan, tier: _Tier, limit: int, offset: int, sample: _Sample | None) -> list[int]:
-    """Return `limit` ids of a tier from `offset`: by a walk in id order when the sample says its hits are dense
-    enough, else (or when the walk ended short) by finding them all through the index."""
-    rows = sample.walk_rows(tier.number, offset + limit) if sample is not None and not tier.exact else 0
-    if rows:
-        walked = plan.page_ids(replace(tier, walk=rows), limit, offset)
+def _tier_page(plan: _Plan, tier: _Tier, limit: int, offset: int, sample: Sample | None) -> list[int]:
+    """Return `limit` ids of a tier from `offset`, reading as few of its hits as the one-pass sample allows
+    (see tier_reads)."""
+    if sample is None or tier.exact:
+        return plan.page_ids(tier, limit, offset)
+    read = choose(sample, tier.number, offset + limit)
+    if read.below:
+        below = replace(tier, conditions=(*tier.conditions, ("f.record_id <= %s", [read.below])))
+        with plan.engine.bounded() if read.bitmap else nullcontext():
+            return plan.page_ids(below, limit, offset)
+    if read.walk:
+        walked = plan.page_ids(replace(tier, walk=read.walk), limit, offset)
         # A full page from the walk is the tier's: every hit beyond the walked rows has a larger id.
         if len(walked) == limit:
             return walked

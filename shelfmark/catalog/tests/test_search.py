@@ -311,17 +311,18 @@ def test_beyond_the_cap_every_page_follows_the_full_ranking(corpus, monkeypatch,
     cases = [("辽宁省志", {}), ("人民", {}), ("人民", {"clc": "I"}), ("人民 year:2010-", {})]
     full = [found(corpus, q, per_page=100, filters=filters) for q, filters in cases]
     assert all(len(ranking) >= 3 for ranking in full) and len({tuple(ranking) for ranking in full}) == 4
-    # when the count is capped below the hits, so pages are read tier by tier (on PostgreSQL by a walk in id
-    # order where the sample says a tier is dense, or by the index when a walk of `max_walk` rows ends short)
+    # when the count is capped below the hits, so pages are read tier by tier (on PostgreSQL below the id that
+    # ends the page among the sample's hits of the tier, or by a walk in id order where the sample says a tier
+    # is dense, or by the index when a walk of `max_walk` rows ends short)
     monkeypatch.setattr("shelfmark.catalog.search.selectors.COUNT_CAP", 1)
-    monkeypatch.setattr("shelfmark.catalog.search.selectors.MAX_WALK", max_walk)
+    monkeypatch.setattr("shelfmark.catalog.search.tier_reads.MAX_WALK", max_walk)
     with CaptureQueriesContext(connection) as statements:
         for (q, filters), expected in zip(cases, full, strict=True):
             pages = [search(q, per_page=2, page=n, filters=filters) for n in range(1, len(expected) // 2 + 2)]
             # then the pages, one after another, are the full ranking
             assert [slug for page in pages for slug in slugs(corpus, page.hits)] == expected
             assert all(page.total == 1 and not page.total_exact for page in pages)
-    walks = sum(
-        "FROM catalog_search ORDER BY record_id LIMIT" in statement["sql"] for statement in statements.captured_queries
-    )
-    assert (walks > 0) == (connection.vendor == "postgresql")
+    sql = [statement["sql"] for statement in statements.captured_queries]
+    walks = sum("FROM catalog_search ORDER BY record_id LIMIT" in statement for statement in sql)
+    bounded = sum("set_config('enable_indexscan', 'off'" in statement for statement in sql)
+    assert (walks > 0, bounded > 0) == ((True, True) if connection.vendor == "postgresql" else (False, False))

@@ -65,6 +65,10 @@ class SearchBackend(Protocol):
     def planning(self) -> AbstractContextManager[None]:
         """Run the statements of one search inside this context (PostgreSQL: planner settings for them)."""
 
+    def bounded(self) -> AbstractContextManager[None]:
+        """Run statements that read a tier's hits below an id bound inside this context, within `planning()`
+        (PostgreSQL: AND the id range with the text index rather than walk the primary key checking each row)."""
+
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         """Return a condition true when the record whose id is `id_expr` matches `node` and the phrases."""
 

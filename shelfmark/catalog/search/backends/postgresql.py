@@ -65,6 +65,10 @@ _SETTINGS = (
     f"{', '.join(['set_config(%s, %s, true)'] * len(PLANNER_SETTINGS))} FROM old"
 )
 _SETTINGS_PARAMS = [*PLANNER_SETTINGS, *(value for item in PLANNER_SETTINGS.items() for value in item)]
+_BOUNDED = (
+    "WITH old AS (SELECT current_setting('enable_indexscan') AS v) "
+    "SELECT old.v, set_config('enable_indexscan', 'off', true) FROM old"
+)
 
 
 def _phrases(phrases: Sequence[str], alias: str) -> Sql:
@@ -152,6 +156,17 @@ class PostgresBackend:
             if nested:
                 pairs = [value for name, old in zip(PLANNER_SETTINGS, previous, strict=True) for value in (name, old)]
                 cursor.execute(f"SELECT {', '.join(['set_config(%s, %s, true)'] * len(PLANNER_SETTINGS))}", pairs)
+
+    @contextmanager
+    def bounded(self) -> Iterator[None]:
+        """Turn plain index scans off around the statements: the planner walks the primary key up to the bound
+        and checks the tsquery on every row (7,000 rows, 12 ms, for 20 hits of 社会变迁 社会学), because it
+        prices that check low; a bitmap AND of the id range and the GIN reads only the hits (2.5 ms)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_BOUNDED)
+            (previous,) = cursor.fetchone()[:1]
+            yield
+            cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [previous])
 
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases, "s")

@@ -114,6 +114,9 @@ class SqliteBackend:
     def planning(self) -> AbstractContextManager[None]:
         return nullcontext()
 
+    def bounded(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
     def exists(self, node: Node, phrases: Sequence[str], id_expr: str) -> Sql:
         extra, params = _phrases(phrases)
         sql = f"EXISTS (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid = {id_expr}{extra})"

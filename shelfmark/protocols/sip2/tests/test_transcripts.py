@@ -454,3 +454,28 @@ def test_the_same_pin_again_in_one_session_is_not_checked_twice(kiosk: Kiosk, dj
     with django_assert_num_queries(5):
         answer = kiosk.send(session, f"63019{DATE}          AOLN-SY-KP|AAR0001|AD{PIN}|")
     assert answer.get("CQ") == "Y"
+
+
+def test_a_copy_level_hold_and_a_title_named_by_control_number(kiosk: Kiosk):
+    session = kiosk.session()
+    copy = kiosk.send(session, f"15+{DATE}BY3|AOLN-SY-KP|AAR0001|AD{PIN}|AB30002|")
+    assert copy.fixed["ok"] == "1"
+    assert Hold.objects.get().item == kiosk.items[2]
+    record = kiosk.items[0].record
+    again = kiosk.send(session, f"15+{DATE}AOLN-SY-KP|AAR0001|AJ{record.control_number}|")
+    assert again.fixed["ok"] == "0"  # the reader already has a booking for this title
+    assert Hold.objects.count() == 1
+    unknown = kiosk.send(session, f"15+{DATE}AOLN-SY-KP|AAR0001|AJNO-SUCH-TITLE|")
+    assert unknown.fixed["ok"] == "0" and "NO-SUCH-TITLE" in unknown.get("AF")
+
+
+def test_a_terminal_disabled_during_a_session_is_no_longer_served(kiosk: Kiosk):
+    from shelfmark.protocols.sip2 import services
+
+    session = kiosk.session()
+    services.set_enabled(terminal=kiosk.terminal, enabled=False, actor=None)
+    session._checked_at = 0.0  # the session looks again at once instead of within five seconds
+    answer = kiosk.send(session, checkout_frame())
+    assert (answer.fixed["ok"], answer.get("AF")) == ("0", "终端已停用。")
+    assert session.closing and session.terminal is None
+    assert loans_of(kiosk) == []

@@ -168,13 +168,14 @@ def _check_item(item: Item, patron: Patron, refuse: Any) -> Hold | None:
 
 def _fulfil_holds(*, patron: Patron, item: Item, held: Hold | None, now: datetime) -> None:
     """Close the hold this copy was trapped for, and the reader's own waiting booking of the same title."""
-    if held is not None:
+    if held is not None and held.patron_id == patron.pk:
         Hold.objects.filter(pk=held.pk).update(
-            status=Hold.Status.FULFILLED if held.patron_id == patron.pk else Hold.Status.WAITING,
-            trapped_item=None if held.patron_id != patron.pk else item,
-            closed_at=now if held.patron_id == patron.pk else None,
-            expires_on=None,
-            ready_at=None if held.patron_id != patron.pk else held.ready_at,
+            status=Hold.Status.FULFILLED, trapped_item=item, closed_at=now, expires_on=None
+        )
+    elif held is not None:
+        # Lent to someone else by override: the other reader's hold goes back to the queue, untrapped.
+        Hold.objects.filter(pk=held.pk).update(
+            status=Hold.Status.WAITING, trapped_item=None, closed_at=None, expires_on=None, ready_at=None
         )
     Hold.objects.filter(patron=patron, record_id=item.record_id, status=Hold.Status.WAITING).filter(
         Q(item__isnull=True) | Q(item=item)

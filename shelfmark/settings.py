@@ -101,11 +101,21 @@ TEMPLATES = [
 WSGI_APPLICATION = "shelfmark.wsgi.application"
 
 
+# SQLite wherever it comes from: WAL for readers beside a writer, and immediate transactions, without which
+# SQLite's locks start at the first write and select_for_update protects nothing.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
 def _database() -> dict[str, Any]:
     """Use DATABASE_URL when set; else embedded SQLite in DATA_DIR with WAL and immediate transactions."""
     url = os.environ.get("DATABASE_URL", "")
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
         if config["ENGINE"] == "django.db.backends.postgresql":
             # One test database per process, so that concurrent suites on one server do not drop each other's.
             config["TEST"] = {
@@ -117,10 +127,7 @@ def _database() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "shelfmark.sqlite3",
-        "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-            "transaction_mode": "IMMEDIATE",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
         "TEST": {"NAME": os.environ.get("SHELFMARK_TEST_SQLITE") or None},
     }
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import translation
@@ -92,15 +93,23 @@ def due_date_at(*, library: Library, start: datetime | date, loan_days: int, max
     return rules.due_date(start=start, loan_days=loan_days, is_open=is_open, max_search_days=max_search_days)
 
 
-def fine_at(*, rule: CirculationRule, library: Library, due: date, returned: date) -> Decimal:
-    """Return the overdue fine under `rule` for an item due at `library`, not charging the days it was closed."""
+class FineTerms(Protocol):
+    """The terms a fine is computed from: a rule's, or the copy of them a loan keeps."""
+
+    fine_per_day: Decimal
+    fine_cap: Decimal | None
+    grace_days: int
+
+
+def fine_at(*, terms: FineTerms, library: Library, due: date, returned: date) -> Decimal:
+    """Return the overdue fine under `terms` for an item due at `library`, not charging the days it was closed."""
     is_open = opening_calendar(library, start=due, days=max((returned - due).days + 1, 0))
     return rules.fine_for(
         due=due,
         returned=returned,
-        fine_per_day=rule.fine_per_day,
-        fine_cap=rule.fine_cap,
-        grace_days=rule.grace_days,
+        fine_per_day=terms.fine_per_day,
+        fine_cap=terms.fine_cap,
+        grace_days=terms.grace_days,
         is_open=is_open,
     )
 

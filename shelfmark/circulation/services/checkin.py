@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shelfmark.circulation import selectors
 from shelfmark.circulation.models import CirculationEvent, Hold, Loan, Transit
-from shelfmark.circulation.rules import fine_for, local_date
+from shelfmark.circulation.rules import local_date
 from shelfmark.circulation.services import idempotency
 from shelfmark.circulation.services import transit as transits
 from shelfmark.circulation.services._common import log_event
@@ -123,15 +123,7 @@ def _close_loan(loan: Loan, *, library: Library, actor: Any, now: datetime) -> D
     patron: Patron | None = loan.patron
     if loan.status == Loan.Status.ACTIVE and patron is not None:
         if returned > loan.due_on:
-            is_open = selectors.opening_calendar(library, start=loan.due_on, days=(returned - loan.due_on).days + 1)
-            fine = fine_for(
-                due=loan.due_on,
-                returned=returned,
-                fine_per_day=loan.fine_per_day,
-                fine_cap=loan.fine_cap,
-                grace_days=loan.grace_days,
-                is_open=is_open,
-            )
+            fine = selectors.fine_at(terms=loan, library=library, due=loan.due_on, returned=returned)
         if fine > 0:
             fine_services.set_overdue_amount(patron=patron, source=loan.fine_source, amount=fine, actor=actor, now=now)
         patron_services.record_return(patron=patron, on_time=returned <= loan.due_on or fine == 0)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shelfmark.circulation import selectors
 from shelfmark.circulation.models import Loan
-from shelfmark.circulation.rules import fine_for, local_date
+from shelfmark.circulation.rules import local_date
 from shelfmark.circulation.services import notify
 from shelfmark.fines import services as fine_services
 
@@ -46,17 +46,7 @@ def process_overdues(*, now: datetime | None = None, actor: Any = None) -> Overd
         count += len(loans)
         with transaction.atomic():
             for loan in loans:
-                is_open = selectors.opening_calendar(
-                    loan.library, start=loan.due_on, days=(today - loan.due_on).days + 1
-                )
-                amount = fine_for(
-                    due=loan.due_on,
-                    returned=today,
-                    fine_per_day=loan.fine_per_day,
-                    fine_cap=loan.fine_cap,
-                    grace_days=loan.grace_days,
-                    is_open=is_open,
-                )
+                amount = selectors.fine_at(terms=loan, library=loan.library, due=loan.due_on, returned=today)
                 if amount > 0:
                     assert loan.patron is not None
                     fine_services.set_overdue_amount(

@@ -17,7 +17,7 @@ from shelfmark.circulation.errors import (
     RenewalRefusedHoldsWaiting,
 )
 from shelfmark.circulation.models import CirculationEvent, Hold, Loan
-from shelfmark.circulation.rules import fine_for, local_date
+from shelfmark.circulation.rules import local_date
 from shelfmark.circulation.services import idempotency
 from shelfmark.circulation.services._common import log_event, refuse_unless_overridden
 from shelfmark.core import events
@@ -56,15 +56,7 @@ def _settle_period_fine(loan: Loan, *, actor: Any, now: datetime) -> None:
     today = local_date(now)
     if today <= loan.due_on or loan.patron is None:
         return
-    is_open = selectors.opening_calendar(loan.library, start=loan.due_on, days=(today - loan.due_on).days + 1)
-    amount = fine_for(
-        due=loan.due_on,
-        returned=today,
-        fine_per_day=loan.fine_per_day,
-        fine_cap=loan.fine_cap,
-        grace_days=loan.grace_days,
-        is_open=is_open,
-    )
+    amount = selectors.fine_at(terms=loan, library=loan.library, due=loan.due_on, returned=today)
     if amount > 0:
         fine_services.set_overdue_amount(
             patron=loan.patron, source=loan.fine_source, amount=amount, actor=actor, now=now

@@ -134,7 +134,7 @@ def test_fine_at_does_not_charge_the_days_the_library_was_closed(net):
     rule = make_rule(fine_per_day=Decimal("0.10"), fine_cap=Decimal("10.00"), grace_days=0)
     library_services.add_closed_day(library=net.county, day=date(2027, 3, 2))
 
-    fine = selectors.fine_at(rule=rule, library=net.county, due=date(2027, 3, 1), returned=date(2027, 3, 5))
+    fine = selectors.fine_at(terms=rule, library=net.county, due=date(2027, 3, 1), returned=date(2027, 3, 5))
 
     assert fine == Decimal("0.30")
 

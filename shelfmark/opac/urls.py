@@ -1,6 +1,6 @@
 """Reader pages, mounted at the site root: /account/... for the reader's own account, /records/<id>/ for a title."""
 
-from django.urls import path
+from django.urls import include, path
 
 from shelfmark.opac.views import account, auth, booking
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("account/book/", booking.find, name="find"),
     path("records/<int:record_id>/", booking.record, name="record"),
     path("records/<int:record_id>/hold/", booking.place_hold, name="place_hold"),
+    path("", include("shelfmark.opac.urls_discovery")),
+    path("", include("shelfmark.opac.urls_lists")),
 ]

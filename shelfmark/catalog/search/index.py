@@ -1,4 +1,5 @@
-"""Keep the search index current: upsert on every record write, remove on delete, rebuild on demand."""
+"""Keep the search index and its vocabulary current: upsert on every record write, remove on delete, rebuild on
+demand (the vocabulary only grows between rebuilds; see vocabulary)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from shelfmark.catalog.models import Record
 
+from . import vocabulary
 from .backends import backend
 from .backends.base import SearchBackend
 from .tokens import Prepared, record_tokens
@@ -24,6 +26,7 @@ def index_records(records: Sequence[Record], *, prepared: Sequence[Prepared] | N
         backend().write([record_tokens(record) for record in records])
     else:
         backend().write([record_tokens(record, tokens) for record, tokens in zip(records, prepared, strict=True)])
+    vocabulary.add(records)
 
 
 def remove_records(record_ids: Sequence[int]) -> None:
@@ -43,6 +46,7 @@ def rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
     done = 0
     with transaction.atomic():
         engine.clear()
+        vocabulary.clear()
         batch: list[Record] = []
         records = Record.objects.defer("marc").order_by("id")
         for record in records.iterator(chunk_size=REBUILD_BATCH):
@@ -64,6 +68,7 @@ def _write(
     total: int,
 ) -> int:
     engine.write([record_tokens(record) for record in batch])
+    vocabulary.add(batch)
     if progress is not None:
         progress(done + len(batch), max(total, done + len(batch)))
     return len(batch)

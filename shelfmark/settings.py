@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shelfmark.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "shelfmark.core.ratelimit.RateLimitMiddleware",  # by url name, before any view work (SHELFMARK_RATE_LIMITS)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,6 +156,47 @@ STATICFILES_DIRS = [BASE_DIR / "static"]  # the staff shell's CSS
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+
+def _caches() -> dict[str, Any]:
+    """Use Redis when SHELFMARK_CACHE_URL is redis:// (or rediss://, unix://), else this process's memory."""
+    url = os.environ.get("SHELFMARK_CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "shelfmark",
+            }
+        }
+    if url in ("", "locmem://"):
+        # Local memory belongs to one process: under gunicorn with N workers each keeps its own counters, so a
+        # rate limit lets up to N times its number through; several workers or servers should share Redis.
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shelfmark"}}
+    raise ImproperlyConfigured(
+        f"SHELFMARK_CACHE_URL={url!r}: use redis://host:port/db, rediss://, unix:// or locmem://"
+    )
+
+
+CACHES = _caches()
+
+# Requests per window by url name (shelfmark/core/ratelimit.py reads the rules). A library's public PCs and its
+# Wi-Fi share one address, so the per-address limits are generous; a card's login limit is tight (the PIN lockout
+# stops guessing on one card, this stops trying many cards or hammering one). SHELFMARK_RATE_LIMITS=off turns
+# them off, for a load test from one address.
+SHELFMARK_RATE_LIMITS: dict[str, list[str]] = (
+    {}
+    if os.environ.get("SHELFMARK_RATE_LIMITS") == "off"
+    else {
+        "opac:login": ["POST ip 60/10m", "POST field:card 10/10m"],
+        "opac:search": ["ip 300/1m"],
+        "opac:suggest": ["ip 900/1m"],
+        "opac:find": ["ip 300/1m"],
+    }
+)
+SHELFMARK_RATE_LIMIT_TEMPLATE = "opac/rate_limited.html"
+# How many reverse proxies in front of the app append the client's address to X-Forwarded-For (0: trust none).
+SHELFMARK_TRUSTED_PROXIES = int(os.environ.get("SHELFMARK_TRUSTED_PROXIES", "0"))
 
 # Background jobs: Huey on SQLite in the data dir by default, Redis when REDIS_URL is set; tests run immediate.
 if os.environ.get("REDIS_URL"):

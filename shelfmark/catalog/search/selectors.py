@@ -8,6 +8,13 @@ page costs a LIMIT on the engine's own order rather than a sort of every hit.
 Large result sets: `total` counts at most COUNT_CAP hits (`total_exact` is False beyond that) and
 facets count the first FACET_SAMPLE hits by record id (`facets_exact` is False beyond that), so a
 query that matches half the catalogue costs no more than one that matches COUNT_CAP records.
+
+Other orders (`sort`): "year" (newest first, then by id) and "title" (the folded title: simplified, lower case,
+no punctuation; Chinese characters in Unicode's radical-and-stroke order, Latin letters alphabetically). Within
+COUNT_CAP hits every hit is known and the page is cut from all of them, sorted. Beyond it, "year" stays exact by
+reading only the newest years first (from this year back, widening until a page's worth is found, see _newest),
+and "title" orders the COUNT_CAP + 1 hits read first (`sort_exact` is False: a reader narrows with facets).
+Relevance, the default, runs exactly as before.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.utils import timezone
 
 from shelfmark.catalog.models import Record
 from shelfmark.core.errors import InvalidInput
@@ -40,6 +48,13 @@ FACET_SAMPLE = 2_000
 # A year range of at most this many years is also matched as year tokens (see _within_years).
 YEAR_TOKENS = 30
 MAX_PER_PAGE = 100
+RELEVANCE, NEWEST, TITLE = "relevance", "year", "title"
+# The order of each sort over hit rows (record_id and tokens.FACET_COLUMNS).
+ORDERS = {NEWEST: "year DESC NULLS LAST, record_id", TITLE: "title_key, record_id"}
+SORTS = (RELEVANCE, *ORDERS)
+# Beyond COUNT_CAP hits, "year" first reads the hits of this many years back from the newest, then widens.
+_FIRST_YEARS = 2
+_WIDEN = 4
 _RECORD = Record._meta.db_table
 _STREAM_BATCH = 2000
 # What lists, the API and `shelfmark search` show of a hit; other fields load on access, like only().
@@ -64,6 +79,9 @@ class SearchResult:
     total_exact: bool = True
     facets_exact: bool = True
     filters: dict[str, str] = field(default_factory=dict)
+    sort: str = RELEVANCE
+    # False when the hits were too many to sort whole: the page is ordered among the first COUNT_CAP + 1.
+    sort_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -90,6 +108,7 @@ class _Plan:
 
     def __init__(self, query: ParsedQuery, filters: dict[str, str], engine: SearchBackend) -> None:
         self.query = query
+        self.filters = filters
         self.engine = engine
         self.fenced = False
         self.conditions: list[Sql] = [dimension(key).where(str(value)) for key, value in filters.items()]
@@ -157,6 +176,15 @@ class _Plan:
         sql, _id_expr, params = self._select(tier)
         return self._scalar(f"SELECT count(*) FROM ({sql} LIMIT %s) c", [*params, cap])
 
+    def sorted_ids(self, order: str, limit: int, offset: int, *, first: int = 0) -> list[int]:
+        """Return `limit` ids from `offset` of every hit in `order` (ORDERS), or of the `first` hits by id only."""
+        sql, id_expr, params = self._select(self.all_hits(), columns="f.year, f.title_key")
+        if first:
+            sql, params = f"{sql} ORDER BY {id_expr} LIMIT %s", [*params, first]
+        return self._ids(f"SELECT s.record_id FROM ({sql}) s ORDER BY {_on('s', order)} LIMIT %s OFFSET %s", [
+            *params, limit, offset,
+        ])  # fmt: skip
+
     def after_ids(self, tier: _Tier, after: int, limit: int) -> list[int]:
         sql, id_expr, params = self._select(tier, extra=[("f.record_id > %s", [after])])
         return self._ids(f"{sql} ORDER BY {id_expr} LIMIT %s", [*params, limit])
@@ -176,7 +204,7 @@ class _Plan:
             return _facet_values(cursor.fetchall())
 
     def one_pass(
-        self, offset: int, limit: int, with_facets: bool
+        self, offset: int, limit: int, with_facets: bool, order: str = ""
     ) -> tuple[int, list[int], dict[str, list[FacetValue]], Sample]:
         """Read the first COUNT_CAP + 1 hits once, in the engine's order, and return (their count, the ids of
         the ranking from `offset` among them, the facets of the first FACET_SAMPLE of them by id, what they
@@ -185,7 +213,9 @@ class _Plan:
         When the count is within COUNT_CAP these are all the hits, so the page is the ranking's and the facet
         sample the first FACET_SAMPLE hits by id, exactly as the tiered reads give them. Beyond the cap the
         caller reads the page by tiers, and the facets describe the first FACET_SAMPLE (by id) of the
-        COUNT_CAP + 1 hits the engine yielded first: a sample either way (facets_exact is False)."""
+        COUNT_CAP + 1 hits the engine yielded first: a sample either way (facets_exact is False).
+
+        With `order` (ORDERS) the page is cut from those hits in that order instead of the ranking's."""
         q = self.query
         assert self.match is not None
         base, params = self.engine.matches(self.match, q.phrases, with_rows=True, flag=self.title_match)
@@ -211,6 +241,13 @@ class _Plan:
             "UNION ALL SELECT -1, CAST(p.tier AS text), p.record_id, NULL FROM "
             "(SELECT tier, record_id FROM h ORDER BY tier, record_id LIMIT %s OFFSET %s) p"
         )
+        if order:
+            # The page's place in the order stands where the tier stands in the ranking's page.
+            statement = statement.replace(
+                "(SELECT tier, record_id FROM h ORDER BY tier, record_id LIMIT %s OFFSET %s) p",
+                f"(SELECT row_number() OVER (ORDER BY {order}) AS tier, record_id FROM h "
+                f"ORDER BY {order} LIMIT %s OFFSET %s) p",
+            )
         params += [COUNT_CAP + 1, FACET_SAMPLE, offset + limit, limit, offset]
         if with_facets:
             branches, branch_params = _facet_branches()
@@ -254,6 +291,51 @@ def _within_years(node: Node | None, query: ParsedQuery) -> Node | None:
     if node is None or low is None or high is None or not 0 <= high - low < YEAR_TOKENS:
         return node
     return All((node, AnyOf(tuple(Term(("o",), str(year)) for year in range(low, high + 1)))))
+
+
+def _on(alias: str, order: str) -> str:
+    """Qualify the columns of an ORDERS entry with a table alias."""
+    return ", ".join(f"{alias}.{part.strip()}" for part in order.split(","))
+
+
+def _sorted_page(
+    plan: _Plan, offset: int, limit: int, with_facets: bool, sort: str
+) -> tuple[int, list[int], dict[str, list[FacetValue]], bool]:
+    """Return (hits counted, the page's ids in the sort's order, facets, whether the order covers every hit)."""
+    order = ORDERS[sort]
+    engine = plan.engine
+    if engine.one_pass and plan.match is not None:
+        counted, ids, found, _sample = plan.one_pass(offset, limit, with_facets, order=order)
+    else:
+        counted = plan.count(plan.all_hits(), COUNT_CAP + 1)
+        plan.fenced = engine.fence_small_results and counted <= COUNT_CAP
+        found = plan.facets() if with_facets and counted else {}
+        first = COUNT_CAP + 1 if counted > COUNT_CAP else 0
+        ids = plan.sorted_ids(order, limit, offset, first=first) if counted else []
+    if counted <= COUNT_CAP:
+        return counted, ids, found, True
+    if sort == NEWEST:
+        return counted, _newest(plan, offset, limit), found, True
+    return counted, ids, found, False
+
+
+def _newest(plan: _Plan, offset: int, limit: int) -> list[int]:
+    """Return a page of a large result newest first, exactly: read the hits of the last few years only, and widen
+    the years until they hold the page's end (every hit of an earlier year sorts after them); then, if the years
+    never held it, every hit. Each read is bounded by the years' hits, not by the result's."""
+    query = plan.query
+    top = query.year_to if query.year_to is not None else timezone.localdate().year
+    span = _FIRST_YEARS
+    while query.year_from is None or top - span + 1 > query.year_from:
+        recent = replace(query, year_from=top - span + 1)
+        # Not fenced: PostgreSQL ANDs the year index's bitmap with the text index's before reading any hit.
+        ids = _Plan(recent, plan.filters, plan.engine).sorted_ids(ORDERS[NEWEST], offset + limit, 0)
+        if len(ids) == offset + limit:
+            return ids[offset:]
+        span *= _WIDEN
+        if span > 1000:
+            break
+    return plan.sorted_ids(ORDERS[NEWEST], limit, offset)
 
 
 def _facet_branches() -> Sql:
@@ -314,10 +396,13 @@ def search(
     per_page: int = 20,
     facets: bool = True,
     filters: dict[str, str] | None = None,
+    sort: str = RELEVANCE,
 ) -> SearchResult:
-    """Search the catalogue: parse `q`, rank, return page `page` and the facets of every hit."""
+    """Search the catalogue: parse `q`, rank (or sort: SORTS), return page `page` and the facets of every hit."""
     if page < 1:
         raise InvalidInput("page must be 1 or more", field="page")
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", field="sort")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidInput(f"per_page must be between 1 and {MAX_PER_PAGE}", field="per_page")
     chosen = {key: str(value) for key, value in (filters or {}).items() if str(value)}
@@ -326,8 +411,11 @@ def search(
     plan = _Plan(query, chosen, engine)
     offset = (page - 1) * per_page
     found_facets: dict[str, list[FacetValue]] = {}
+    sort_exact = True
     with engine.planning():
-        if engine.one_pass and query.match is not None:
+        if sort != RELEVANCE:
+            counted, ids, found_facets, sort_exact = _sorted_page(plan, offset, per_page, facets, sort)
+        elif engine.one_pass and query.match is not None:
             counted, ids, found_facets, sample = plan.one_pass(offset, per_page, facets)
             if counted > COUNT_CAP:
                 ids = _ranked_page(plan, offset, per_page, sample)
@@ -348,6 +436,8 @@ def search(
         total_exact=counted <= COUNT_CAP,
         facets_exact=counted <= FACET_SAMPLE,
         filters=chosen,
+        sort=sort,
+        sort_exact=sort_exact,
     )
 
 

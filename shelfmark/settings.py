@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shelfmark.patrons",
     "shelfmark.holdings",
     "shelfmark.fines",
+    "shelfmark.booklists",
     "shelfmark.circulation",
     "shelfmark.protocols.sip2",
     "shelfmark.opac",

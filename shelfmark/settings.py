@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shelfmark.opac.display.context",  # large text / high contrast on <html> from the first paint
             ],
         },
     },

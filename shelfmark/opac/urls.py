@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from shelfmark.opac.views import account, auth, booking
+from shelfmark.opac.views import account, auth, booking, display
 
 app_name = "opac"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/book/", booking.find, name="find"),
     path("records/<int:record_id>/", booking.record, name="record"),
     path("records/<int:record_id>/hold/", booking.place_hold, name="place_hold"),
+    path("display/", display.display, name="display"),
     path("", include("shelfmark.opac.urls_discovery")),
     path("", include("shelfmark.opac.urls_lists")),
 ]

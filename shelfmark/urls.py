@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", include("shelfmark.accounts.urls")),
     path("staff/catalog/", include("shelfmark.catalog.urls")),
     path("staff/circulation/", include("shelfmark.circulation.urls")),
+    path("staff/lists/", include("shelfmark.booklists.urls")),
     path("i/", include("shelfmark.holdings.urls")),  # what an item's QR code encodes
     path("", include("shelfmark.opac.urls")),  # reader pages: /account/, /records/<id>/
 ]

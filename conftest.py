@@ -1,1 +1,17 @@
 """Suite-wide set-up lives in tests/settings.py, which pytest-django loads before any conftest runs."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from shelfmark.core import memo
+
+
+@pytest.fixture
+def policy_cache(settings: Any) -> Iterator[None]:
+    """Run with the production policy cache (rules, calendars, libraries remembered), forgotten before and after."""
+    settings.SHELFMARK_POLICY_CACHE_SECONDS = 60
+    memo.clear_all()
+    yield
+    memo.clear_all()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
 T = TypeVar("T")
+
+_ALL: list[TimedMemo[Any]] = []
 
 
 class TimedMemo(Generic[T]):
@@ -19,6 +21,7 @@ class TimedMemo(Generic[T]):
         self._entries: dict[Hashable, tuple[float, T]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
+        _ALL.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Return the remembered value for `key` while fresh, else compute, remember and return it."""
@@ -41,3 +44,9 @@ class TimedMemo(Generic[T]):
         """Forget everything, e.g. after an edit that must apply at once."""
         with self._lock:
             self._entries.clear()
+
+
+def clear_all() -> None:
+    """Forget every memo's values (tests that turn the policy cache on start and end with this)."""
+    for memo in _ALL:
+        memo.clear()

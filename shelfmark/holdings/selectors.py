@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shelfmark.catalog.models import Record
+from shelfmark.core import rows
 from shelfmark.holdings.errors import ItemNotFound
 from shelfmark.holdings.identity import read_scan
 from shelfmark.holdings.models import Item, ItemStatus, ItemStatusChange
 from shelfmark.libraries.models import Library
+from shelfmark.libraries.selectors import library_by_id
 
 __all__ = [
     "LibraryAvailability",
@@ -40,19 +42,30 @@ def find_item_by_scan(text: str) -> Item:
     """Return the item a scan names: its barcode, its bare QR code, or a QR payload URL (any host, /i/<code>).
 
     Whitespace is ignored and QR codes match in either case; a barcode wins over a QR code that happens
-    to read the same, though services never let one item's barcode equal another's QR code.
+    to read the same, though services never let one item's barcode equal another's QR code. The item
+    comes with its record (without its MARC) and both libraries, as desk, kiosk and API show them.
     """
     scan = read_scan(text)
-    if scan.qr_code is not None:
-        found = list(_with_places().filter(qr_code=scan.qr_code)) if scan.qr_code else []
+    found: list[Item] = []
+    if scan.qr_code:
+        found = rows.select(Item, "qr_code = %s", [scan.qr_code], limit=1)
     elif scan.bare:
-        found = list(_with_places().filter(Q(barcode=scan.bare) | Q(qr_code=scan.bare.upper()))[:2])
+        found = rows.select(Item, "barcode = %s OR qr_code = %s", [scan.bare, scan.bare.upper()], limit=2)
         found.sort(key=lambda item: item.barcode != scan.bare)
-    else:
-        found = []
     if not found:
         raise ItemNotFound(field="code", scanned=repr(text.strip()))
-    return found[0]
+    item = _with_libraries(found[0])
+    record = rows.select_one(Record, "id = %s", [item.record_id], defer=("marc",))
+    if record is not None:
+        item.record = record
+    return item
+
+
+def _with_libraries(item: Item) -> Item:
+    """Attach the item's home and current library from the briefly remembered network tree (no query)."""
+    item.home_library = library_by_id(item.home_library_id)
+    item.current_library = library_by_id(item.current_library_id)
+    return item
 
 
 def get_item(item_id: int) -> Item:
@@ -73,10 +86,10 @@ def get_item_by_qr_code(code: str) -> Item:
 
 def lock_item(item_id: int) -> Item:
     """Return the item row locked for update until the caller's transaction ends (call inside atomic)."""
-    try:
-        return Item.objects.select_for_update().get(pk=item_id)
-    except Item.DoesNotExist:
-        raise ItemNotFound(_("没有 id 为 {item_id} 的单册。"), field="id", item_id=item_id) from None
+    item = rows.select_one(Item, "id = %s", [item_id], lock=True)
+    if item is None:
+        raise ItemNotFound(_("没有 id 为 {item_id} 的单册。"), field="id", item_id=item_id)
+    return _with_libraries(item)
 
 
 def items_for_record(record: Record | int) -> QuerySet[Item]:

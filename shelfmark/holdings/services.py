@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from shelfmark.catalog.models import Record
 from shelfmark.core import events
 from shelfmark.core.errors import InvalidInput
+from shelfmark.core.transactions import joins_transaction
 from shelfmark.holdings import identity, rules
 from shelfmark.holdings.errors import BarcodeTaken, InvalidBarcode, ItemWithdrawn, StatusChangeNotAllowed
 from shelfmark.holdings.models import BarcodeCounter, Item, ItemStatus, ItemStatusChange, ItemType
@@ -81,7 +82,7 @@ def create_item(
     return item
 
 
-@transaction.atomic
+@joins_transaction
 def change_status(
     *,
     item: Item,
@@ -89,12 +90,14 @@ def change_status(
     actor: Any,
     library: Library | None = None,
     reason: str = "",
+    audit: bool = True,
     now: datetime | None = None,
 ) -> Item:
     """Move an item to `status` (and to `library` when given), appending history and an audit event.
 
     The caller holds the item's row lock (`selectors.lock_item`) when others may change it at the same
-    time; nothing is written when neither status nor place changes.
+    time; nothing is written when neither status nor place changes. A caller whose own audit event names
+    the item and the library (a loan made or returned) passes `audit=False`: the history row keeps the rest.
     """
     _check_choice(status, ItemStatus, "status")
     if item.status == ItemStatus.WITHDRAWN and status != ItemStatus.WITHDRAWN:
@@ -126,7 +129,8 @@ def change_status(
         data["library"] = library.code
     if reason:
         data["reason"] = reason
-    events.record("holdings.item_status_changed", actor=actor, target=item, data=data, now=now)
+    if audit:
+        events.record("holdings.item_status_changed", actor=actor, target=item, data=data, now=now)
     return item
 
 

@@ -7,15 +7,28 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from shelfmark.core.errors import NotFound
+from shelfmark.core.memo import TimedMemo
 from shelfmark.libraries.models import ClosedDay, Library, OpeningHours
+
+# Every scan at a desk or kiosk names its library: remembered briefly like circulation rules (core.memo).
+_BY_CODE: TimedMemo[Library | None] = TimedMemo()
+_BY_ID: TimedMemo[Library | None] = TimedMemo()
 
 
 def get_library(code: str) -> Library:
     """Return the library with this code or raise NotFound naming it."""
-    try:
-        return Library.objects.get(code=code)
-    except Library.DoesNotExist:
-        raise NotFound(f"No library with code {code!r}.", field="library") from None
+    found = _BY_CODE.get(code, lambda: Library.objects.filter(code=code).first())
+    if found is None:
+        raise NotFound(f"No library with code {code!r}.", field="library")
+    return found
+
+
+def library_by_id(library_id: int) -> Library:
+    """Return the library with this id (remembered briefly, as every scanned item names two)."""
+    found = _BY_ID.get(library_id, lambda: Library.objects.filter(pk=library_id).first())
+    if found is None:
+        raise NotFound(f"No library with id {library_id}.", field="library")
+    return found
 
 
 def subtree(library: Library) -> QuerySet[Library]:

@@ -10,6 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shelfmark.core import rows
+from shelfmark.libraries.selectors import library_by_id
 from shelfmark.patrons import idcard, rules
 from shelfmark.patrons.errors import CardRetired, PatronNotFound
 from shelfmark.patrons.models import DepositEntry, Patron, PatronBlock, PatronCard
@@ -20,10 +22,10 @@ DEFAULT_FINES_BLOCK_LIMIT = Decimal("50.00")
 def find_patron_by_card(card: str) -> Patron:
     """Return the reader whose current card this is; a replaced card raises CardRetired, an unknown one PatronNotFound."""
     number = card.strip()
-    try:
-        return Patron.objects.select_related("home_library").get(card_number=number)
-    except Patron.DoesNotExist:
-        pass
+    found = rows.select_one(Patron, "card_number = %s", [number])
+    if found is not None:
+        found.home_library = library_by_id(found.home_library_id)
+        return found
     old = PatronCard.objects.filter(number=number, retired_at__isnull=False).first()
     if old is not None:
         raise CardRetired(card=number, reason=old.retired_reason or _("retired"), patron_id=old.patron_id)
@@ -49,10 +51,10 @@ def find_patron_by_id_number(id_number: str) -> Patron:
 
 def lock_patron(patron_id: int) -> Patron:
     """Return the reader's row locked for the rest of the transaction (select_for_update)."""
-    try:
-        return Patron.objects.select_for_update().get(pk=patron_id)
-    except Patron.DoesNotExist:
-        raise PatronNotFound(field="id", what="id", value=patron_id) from None
+    found = rows.select_one(Patron, "id = %s", [patron_id], lock=True)
+    if found is None:
+        raise PatronNotFound(field="id", what="id", value=patron_id)
+    return found
 
 
 def standing(patron: Patron) -> rules.Standing:
@@ -75,13 +77,17 @@ def active_stored_blocks(patron: Patron) -> list[PatronBlock]:
     return list(PatronBlock.objects.filter(patron_id=patron.pk, lifted_at__isnull=True).order_by("created_at", "id"))
 
 
-def blocks(patron: Patron, *, now: datetime | None = None) -> list[rules.Block]:
-    """Return every block on the reader now (expired, fines over limit, lost card, manual), each with its reason."""
+def blocks(patron: Patron, *, now: datetime | None = None, stored: bool = True) -> list[rules.Block]:
+    """Return every block on the reader now (expired, fines over limit, lost card, manual), each with its reason.
+
+    A caller that has just counted the reader's stored blocks and found none passes `stored=False`.
+    """
     today = timezone.localdate(now or timezone.now())
     found = rules.computed_blocks(
         expires_on=patron.expires_on, today=today, fines_owed=patron.fines_owed, fines_limit=fines_block_limit()
     )
-    found += [rules.Block(b.kind, b.reason, b.pk) for b in active_stored_blocks(patron)]
+    if stored:
+        found += [rules.Block(b.kind, b.reason, b.pk) for b in active_stored_blocks(patron)]
     return found
 
 

@@ -18,7 +18,7 @@ from shelfmark.circulation.services import transit as transits
 from shelfmark.circulation.services._common import log_event
 from shelfmark.circulation.services.holds import put_on_shelf, trap_next_hold
 from shelfmark.circulation.services.routing import route_home
-from shelfmark.core import events
+from shelfmark.core import events, rows
 from shelfmark.fines import services as fine_services
 from shelfmark.holdings import selectors as item_selectors
 from shelfmark.holdings.models import Item
@@ -81,14 +81,16 @@ def check_in(
 
 def _check_in(item: Item, library: Library, actor: Any, now: datetime) -> CheckInResult:
     item = item_selectors.lock_item(item.pk)
-    loan = (
-        Loan.objects.select_for_update(of=("self",))
-        .select_related("patron")
-        .filter(item=item, status__in=(Loan.Status.ACTIVE, Loan.Status.CLAIMED_RETURNED, Loan.Status.LOST))
-        .first()
+    loan = rows.select_one(
+        Loan,
+        "item_id = %s AND status IN (%s, %s, %s)",
+        [item.pk, Loan.Status.ACTIVE, Loan.Status.CLAIMED_RETURNED, Loan.Status.LOST],
+        lock=True,
     )
     if loan is not None:
         loan.item = item  # the locked row, not a second read
+        if loan.patron_id is not None:
+            loan.patron = rows.select_one(Patron, "id = %s", [loan.patron_id])
     fine = _close_loan(loan, library=library, actor=actor, now=now) if loan is not None else ZERO
     result = CheckInResult(item=item, loan=loan, fine=fine, hold=None, transit=None)
     travelling = transits.open_transit(item)
@@ -109,8 +111,14 @@ def _check_in(item: Item, library: Library, actor: Any, now: datetime) -> CheckI
     if trap is not None:
         result.hold, result.transit = trap.hold, trap.transit
         return result
+    # A closed loan's loan.returned event names the item and library; shelving it needs no second audit event.
     route, sent = route_home(
-        item=item, library=library, patron_category=loan.patron_category if loan else "", actor=actor, now=now
+        item=item,
+        library=library,
+        patron_category=loan.patron_category if loan else "",
+        actor=actor,
+        audit=loan is None,
+        now=now,
     )
     result.transit, result.route_reason = sent, route.reason
     return result

@@ -88,13 +88,10 @@ def _check_out(
         )
 
     held = _check_item(item, patron, refuse)
-    today = local_date(now)
-    counts = Loan.objects.filter(patron=patron, status=Loan.Status.ACTIVE).aggregate(
-        total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
-    )
-    blocks = patron_selectors.blocks(patron, now=now)
-    if counts["overdue"]:
-        blocks.append(Block(OVERDUE, _("{count} items are overdue.").format(count=counts["overdue"])))
+    load = selectors.reader_load(patron_id=patron.pk, record_id=item.record_id, today=local_date(now))
+    blocks = patron_selectors.blocks(patron, now=now, stored=load.stored_blocks > 0)
+    if load.overdue:
+        blocks.append(Block(OVERDUE, _("{count} items are overdue.").format(count=load.overdue)))
     if blocks:
         refuse(PatronBlocked(reasons="; ".join(block.reason for block in blocks)))
     rule = selectors.rule_for(library=library, patron_category=patron.category, item_type=item.item_type).rule
@@ -102,8 +99,8 @@ def _check_out(
         refuse(ItemNotLoanable(barcode=item.barcode))
     standing = patron_selectors.standing(patron)
     limit = standing.loan_limit(rule.max_loans)
-    if counts["total"] >= limit:
-        refuse(LoanLimitReached(count=counts["total"], limit=limit))
+    if load.loans >= limit:
+        refuse(LoanLimitReached(count=load.loans, limit=limit))
     if not standing.deposit_free:
         needed = _deposit_needed(patron, item)
         if patron_selectors.deposit_balance(patron) < needed:
@@ -125,8 +122,11 @@ def _check_out(
         grace_days=rule.grace_days,
         override_reason=override_reason.strip()[:200] if overridden else "",
     )
-    item_services.change_status(item=item, status=ItemStatus.ON_LOAN, actor=actor, library=library, now=now)
-    _fulfil_holds(patron=patron, item=item, held=held, now=now)
+    # loan.created below names the item and the library; the item's history row keeps the rest.
+    item_services.change_status(
+        item=item, status=ItemStatus.ON_LOAN, actor=actor, library=library, audit=False, now=now
+    )
+    _fulfil_holds(patron=patron, item=item, held=held, own_waiting=load.waiting_holds, now=now)
     log_event(
         CirculationEvent.Kind.CHECK_OUT,
         reader_key=loan.reader_key,
@@ -166,7 +166,7 @@ def _check_item(item: Item, patron: Patron, refuse: Any) -> Hold | None:
     return None
 
 
-def _fulfil_holds(*, patron: Patron, item: Item, held: Hold | None, now: datetime) -> None:
+def _fulfil_holds(*, patron: Patron, item: Item, held: Hold | None, own_waiting: int, now: datetime) -> None:
     """Close the hold this copy was trapped for, and the reader's own waiting booking of the same title."""
     if held is not None and held.patron_id == patron.pk:
         Hold.objects.filter(pk=held.pk).update(
@@ -177,9 +177,10 @@ def _fulfil_holds(*, patron: Patron, item: Item, held: Hold | None, now: datetim
         Hold.objects.filter(pk=held.pk).update(
             status=Hold.Status.WAITING, trapped_item=None, closed_at=None, expires_on=None, ready_at=None
         )
-    Hold.objects.filter(patron=patron, record_id=item.record_id, status=Hold.Status.WAITING).filter(
-        Q(item__isnull=True) | Q(item=item)
-    ).update(status=Hold.Status.FULFILLED, trapped_item=item, closed_at=now)
+    if own_waiting:
+        Hold.objects.filter(patron=patron, record_id=item.record_id, status=Hold.Status.WAITING).filter(
+            Q(item__isnull=True) | Q(item=item)
+        ).update(status=Hold.Status.FULFILLED, trapped_item=item, closed_at=now)
 
 
 def _deposit_needed(patron: Patron, item: Item) -> Decimal:

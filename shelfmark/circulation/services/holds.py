@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +25,12 @@ from shelfmark.circulation.rules import NoRuleApplies
 from shelfmark.circulation.services import notify
 from shelfmark.circulation.services import transit as transits
 from shelfmark.circulation.services._common import log_event
-from shelfmark.core import events
+from shelfmark.core import events, rows
 from shelfmark.holdings import selectors as item_selectors
 from shelfmark.holdings import services as item_services
 from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.libraries.models import Library
+from shelfmark.libraries.selectors import library_by_id
 from shelfmark.patrons import selectors as patron_selectors
 from shelfmark.patrons.models import Patron
 from shelfmark.patrons.pseudonym import reader_key
@@ -155,12 +155,16 @@ def cancel_hold(*, hold: Hold, actor: Any, reason: str = "", now: datetime | Non
 
 def trap_next_hold(*, item: Item, library: Library, actor: Any, now: datetime) -> Trap | None:
     """Give a copy scanned at `library` to the next hold in the queue (caller holds the item lock)."""
-    waiting = list(
-        Hold.objects.select_related("pickup_library", "patron")
-        .filter(status=Hold.Status.WAITING)
-        .filter(Q(item=item) | Q(item__isnull=True, record_id=item.record_id))
-        .order_by("placed_at", "id")[:100]
+    # The record's queue (hold_queue index); item-level holds are on the same record.
+    waiting = rows.select(
+        Hold,
+        "record_id = %s AND status = %s AND (item_id IS NULL OR item_id = %s)",
+        [item.record_id, Hold.Status.WAITING, item.pk],
+        order_by="placed_at, id",
+        limit=100,
     )
+    for hold in waiting:
+        hold.pickup_library = library_by_id(hold.pickup_library_id)
     window = timedelta(days=float(getattr(settings, "SHELFMARK_HOLD_NEAR_WINDOW_DAYS", DEFAULT_NEAR_WINDOW_DAYS)))
     while waiting:
         by_id = {hold.pk: hold for hold in waiting}

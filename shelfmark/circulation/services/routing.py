@@ -15,9 +15,12 @@ from shelfmark.libraries.models import Library
 
 
 def route_home(
-    *, item: Item, library: Library, patron_category: str, actor: Any, now: datetime
+    *, item: Item, library: Library, patron_category: str, actor: Any, now: datetime, audit: bool = True
 ) -> tuple[ReturnRoute, Transit | None]:
-    """Shelve the copy here when the return policy lets it stay, else send it home (caller holds the lock)."""
+    """Shelve the copy here when the return policy lets it stay, else send it home (caller holds the lock).
+
+    `audit=False` when the caller's own audit event already names the item and the library.
+    """
     home = item.home_library
     if home.pk == library.pk:
         route = ReturnRoute(stays=True, reason="")
@@ -28,7 +31,9 @@ def route_home(
         except NoRuleApplies:
             route = ReturnRoute(stays=False, reason="")
     if route.stays:
-        item_services.change_status(item=item, status=ItemStatus.AVAILABLE, actor=actor, library=library, now=now)
+        item_services.change_status(
+            item=item, status=ItemStatus.AVAILABLE, actor=actor, library=library, audit=audit, now=now
+        )
         return route, None
     transit = transits.send(
         item=item, from_library=library, to_library=home, reason=Transit.Reason.RETURN_HOME, actor=actor, now=now

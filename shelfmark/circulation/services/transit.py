@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from shelfmark.circulation.models import Hold, Transit
-from shelfmark.core import events
+from shelfmark.core import events, rows
 from shelfmark.holdings import services as item_services
 from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.libraries.models import Library
+from shelfmark.libraries.selectors import library_by_id
 
 
 def send(
@@ -41,12 +42,10 @@ def send(
 
 def open_transit(item: Item) -> Transit | None:
     """Return the item's transit that has not arrived yet, locked, with its destination and hold."""
-    return (
-        Transit.objects.select_for_update(of=("self",))
-        .select_related("to_library", "hold")
-        .filter(item=item, received_at__isnull=True)
-        .first()
-    )
+    transit = rows.select_one(Transit, "item_id = %s AND received_at IS NULL", [item.pk], lock=True)
+    if transit is not None:
+        transit.to_library = library_by_id(transit.to_library_id)
+    return transit
 
 
 def receive(*, transit: Transit, library: Library, actor: Any, now: datetime) -> None:

@@ -391,23 +391,25 @@ def test_check_in_needs_circulation_at_the_returning_library(desk, fk_desk):
 # ------------------------------------------------------------------------------------------- query counts
 
 
-def test_check_out_and_check_in_through_the_api_take_a_fixed_number_of_queries(desk, django_assert_num_queries):
-    # given a warmed-up client (the first request of a login also touches the session table)
+def test_check_out_and_check_in_through_the_api_take_a_fixed_number_of_queries(
+    desk, policy_cache, django_assert_num_queries
+):
+    # given a warmed-up client (the first request of a login also touches the session table) and the production
+    # policy cache, which remembers the network tree, the rules and the calendars
     client = _client(desk.clerk)
     _lend(desk, desk.item())
     reader, item = desk.reader(), desk.item()
     body = {"item": item.barcode, "card": reader.card_number, "library": KP}
 
-    # session, user, library, grants, item, reader; then in the transaction item and reader locks, loan counts,
-    # stored blocks, rule, calendar (2), loan, item status (update, history, audit), holds fulfilled, event, audit
-    # (+2 savepoints in the test transaction, 2 for the item status change)
-    with django_assert_num_queries(24):
+    # session, user, grants, item, its record, reader; then in the transaction item and reader locks, one count of
+    # loans, overdues, blocks and the reader's bookings, loan, item status (update, history), event, audit
+    # (+2 savepoints of the test transaction)
+    with django_assert_num_queries(16):
         assert _post(client, "/checkouts", body).status_code == 201
 
-    # session, user, library, grants, item; then item lock, loan lock, credit counter, loan update, event,
-    # audit, transit lookup, hold queue, the item's home library, shelved (update, history, audit)
-    # (+2 savepoints in the test transaction, 2 for the item status change)
-    with django_assert_num_queries(21):
+    # session, user, grants, item, its record; then item lock, loan lock, its reader, credit counter, loan update,
+    # event, audit, transit lookup, hold queue, shelved (update, history) (+2 savepoints of the test transaction)
+    with django_assert_num_queries(18):
         assert _post(client, "/checkins", {"item": item.barcode, "library": KP}).status_code == 200
 
 

@@ -50,11 +50,16 @@ def test_a_scan_finds_the_item(item, scanned):
     assert len(queries) == 0
 
 
-def test_a_scan_costs_one_query(item):
+def test_a_scan_costs_two_queries_the_item_and_its_record(item, policy_cache):
+    selectors.find_item_by_scan(item.barcode)  # the network tree is remembered from the first scan on
     with CaptureQueriesContext(connection) as queries:
-        selectors.find_item_by_scan(qr.payload(item))
-        selectors.find_item_by_scan(item.barcode)
-    assert len(queries) == 2
+        by_qr = selectors.find_item_by_scan(qr.payload(item))
+        by_barcode = selectors.find_item_by_scan(item.barcode)
+        seen = [
+            (found.record.title, found.home_library.code, found.current_library.code) for found in (by_qr, by_barcode)
+        ]
+    assert len(queries) == 4
+    assert seen == [(item.record.title, item.home_library.code, item.current_library.code)] * 2
 
 
 @pytest.mark.parametrize(

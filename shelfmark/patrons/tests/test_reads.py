@@ -13,13 +13,14 @@ from shelfmark.patrons.tests.factories import make_patron
 pytestmark = pytest.mark.django_db
 
 
-def test_find_by_card_and_blocks_take_one_query_each(net, django_assert_num_queries):
+def test_find_by_card_and_blocks_take_one_query_each(net, policy_cache, django_assert_num_queries):
     patron = make_patron(library=net.county, card_number="HOT-1")
     services.add_block(patron=patron, reason="测试", actor=None)
+    selectors.find_patron_by_card("HOT-1")  # the network tree is remembered from here on
 
     with django_assert_num_queries(1):
         found = selectors.find_patron_by_card("HOT-1")
-        assert found.home_library.code == "LN-SY-KP"  # joined, no second query
+        assert found.home_library.code == "LN-SY-KP"  # from the remembered tree, no second query
     with django_assert_num_queries(1):
         assert [b.kind for b in selectors.blocks(found)] == ["manual"]
     with django_assert_num_queries(0):

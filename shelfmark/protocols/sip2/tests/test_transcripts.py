@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -446,8 +447,10 @@ def test_a_wrong_pin_after_a_right_one_undoes_the_verification(kiosk: Kiosk):
     assert loans_of(kiosk) == []
 
 
-def test_the_same_pin_again_in_one_session_is_not_checked_twice(kiosk: Kiosk, django_assert_num_queries):
-    # given a reader whose PIN this session verified
+def test_the_same_pin_again_in_one_session_is_not_checked_twice(
+    kiosk: Kiosk, policy_cache: None, django_assert_num_queries: Any
+):
+    # given a reader whose PIN this session verified (and the production cache of the network tree)
     session = kiosk.session()
     kiosk.send(session, f"23019{DATE}AOLN-SY-KP|AAR0001|AD{PIN}|")
     # when the next message carries the same PIN, it costs no PIN check (patron, blocks, loans, holds, charges)

@@ -1,0 +1,104 @@
+"""Read model rows with a hand-written WHERE clause: the ORM's own columns and converters, no query compiling.
+
+Circulation's hot path reads a handful of rows per scan. Building each ORM query costs more CPU than
+SQLite or PostgreSQL spend answering it, so those reads name their condition in SQL here and still get
+real model instances back (same fields, same Python types as the ORM gives).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connections, router
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+_Converter = tuple[list[Callable[..., Any]], Any]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What reading one model takes on one connection: the column list and each column's converters."""
+
+    columns: str
+    table: str
+    attnames: tuple[str, ...]
+    converters: tuple[tuple[int, _Converter], ...]
+
+
+_SHAPES: dict[tuple[str, type[Model], tuple[str, ...]], _Shape] = {}
+
+
+def _shape(model: type[Model], alias: str, defer: tuple[str, ...]) -> _Shape:
+    key = (alias, model, defer)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        table = model._meta.db_table
+        fields = [field for field in model._meta.concrete_fields if field.name not in defer]
+        converters = []
+        for index, field in enumerate(fields):
+            col = field.get_col(table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((index, (found, col)))
+        shape = _Shape(
+            columns=", ".join(f"{quote(table)}.{quote(str(field.column))}" for field in fields),
+            table=quote(table),
+            attnames=tuple(field.attname for field in fields),
+            converters=tuple(converters),
+        )
+        _SHAPES[key] = shape
+    return shape
+
+
+def select(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    lock: bool = False,
+    limit: int | None = None,
+    order_by: str = "",
+    defer: tuple[str, ...] = (),
+) -> list[M]:
+    """Return the rows of `model` matching `where` (placeholders `%s`), locked FOR UPDATE when `lock`.
+
+    Fields named in `defer` are left unread, loaded on first access as with QuerySet.defer(). SQLite has
+    no row locks: there the caller's immediate transaction already keeps other writers out.
+    """
+    alias = router.db_for_read(model) if not lock else router.db_for_write(model)
+    connection = connections[alias]
+    shape = _shape(model, alias, defer)
+    sql = f"SELECT {shape.columns} FROM {shape.table} WHERE {where}"
+    if order_by:
+        sql += f" ORDER BY {order_by}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for raw in rows:
+        values = list(raw)
+        for index, (converters, col) in shape.converters:
+            value = values[index]
+            for convert in converters:
+                value = convert(value, col, connection)
+            values[index] = value
+        found.append(model.from_db(alias, shape.attnames, values))
+    return found
+
+
+def select_one(
+    model: type[M], where: str, params: Sequence[Any], *, lock: bool = False, defer: tuple[str, ...] = ()
+) -> M | None:
+    """Return the first row of `model` matching `where`, or None."""
+    found = select(model, where, params, lock=lock, limit=1, defer=defer)
+    return found[0] if found else None

@@ -67,9 +67,31 @@ class Record(models.Model):
         ordering = ["id"]
         verbose_name = _("书目记录")
         verbose_name_plural = _("书目记录")
+        # OAI-PMH harvests by date (from=, until=) and states the earliest datestamp: both read updated_at.
+        indexes = [models.Index(fields=["updated_at"], name="catalog_record_updated_at")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeletedRecord(models.Model):
+    """What stays of a deleted record (its id, control number, format and type), so that harvesters learn of the
+    deletion: OAI-PMH with deletedRecord=persistent answers for it for ever."""
+
+    # The deleted Record's primary key: ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL).
+    record_id = models.BigIntegerField(unique=True)
+    control_number = models.CharField(_("控制号"), max_length=64, blank=True)
+    marc_format = models.CharField(_("MARC 格式"), max_length=8, choices=MarcFormat.choices)
+    resource_type = models.CharField(_("资源类型"), max_length=16, choices=ResourceType.choices)
+    deleted_at = models.DateTimeField(_("删除时间"), db_index=True)
+
+    class Meta:
+        ordering = ["record_id"]
+        verbose_name = _("已删除书目记录")
+        verbose_name_plural = _("已删除书目记录")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ({self.control_number})" if self.control_number else str(self.record_id)
 
 
 class ImportJob(models.Model):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from shelfmark.catalog import importing
 from shelfmark.catalog.importing import ImportSummary, Progress, Reject
 from shelfmark.catalog.marc.extract import extract
 from shelfmark.catalog.marc.writing import record_from_dict
-from shelfmark.catalog.models import ImportJob, Record
+from shelfmark.catalog.models import DeletedRecord, ImportJob, Record
 from shelfmark.catalog.search import index as search_index
 from shelfmark.core import events
 from shelfmark.libraries.models import Library
@@ -60,9 +62,16 @@ def update_record(
 
 
 @transaction.atomic
-def delete_record(*, record: Record, actor: Any) -> None:
-    """Delete a record and take it out of the search index."""
+def delete_record(*, record: Record, actor: Any, now: datetime | None = None) -> None:
+    """Delete a record, take it out of the search index and leave a DeletedRecord for harvesters (OAI-PMH)."""
     locked = Record.objects.select_for_update().get(pk=record.pk)
+    DeletedRecord.objects.create(
+        record_id=locked.pk,
+        control_number=locked.control_number,
+        marc_format=locked.marc_format,
+        resource_type=locked.resource_type,
+        deleted_at=now or timezone.now(),
+    )
     events.record(
         "catalog.record_deleted",
         actor=actor,

@@ -1,9 +1,11 @@
+from datetime import UTC, datetime
+
 import pytest
 
 from shelfmark.catalog import services
 from shelfmark.catalog.marc.extract import MissingTitle
 from shelfmark.catalog.marc.writing import InvalidMarc
-from shelfmark.catalog.models import Record
+from shelfmark.catalog.models import DeletedRecord, Record
 from shelfmark.catalog.tests import marc_samples as samples
 from shelfmark.core.models import AuditEvent
 from shelfmark.libraries.tests.factories import make_network
@@ -55,6 +57,25 @@ def test_delete_record_removes_it_from_the_index_and_audits(index_calls):
     assert index_calls.removed == [[pk]]
     event = AuditEvent.objects.get(kind="catalog.record_deleted")
     assert (event.object_id, event.data["isbn"]) == (str(pk), "9787020002207")
+
+
+def test_delete_record_leaves_a_deleted_record_for_harvesters(index_calls):
+    # given a CNMARC record
+    record = services.create_record(marc=samples.cnmarc().as_dict(), actor=None)
+    when = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+
+    # when it is deleted
+    services.delete_record(record=record, actor=None, now=when)
+
+    # then what a harvester needs of it stays, under its old id
+    gone = DeletedRecord.objects.get()
+    assert (gone.record_id, gone.control_number, gone.marc_format, gone.resource_type, gone.deleted_at) == (
+        record.pk,
+        record.control_number,
+        "cnmarc",
+        record.resource_type,
+        when,
+    )
 
 
 @pytest.mark.parametrize(

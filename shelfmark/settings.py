@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +49,25 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "library@localhost")
+
+
+def _oai_repository_id() -> str:
+    """The OAI-PMH repositoryIdentifier: SHELFMARK_OAI_REPOSITORY_ID, else SHELFMARK_BASE_URL's host when it is a
+    domain name (the oai-identifier scheme needs one, with a dot), else shelfmark.local."""
+    if chosen := os.environ.get("SHELFMARK_OAI_REPOSITORY_ID"):
+        return chosen
+    host = urlsplit(BASE_URL).hostname or ""
+    domain = re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", host)
+    return host if domain else "shelfmark.local"
+
+
+# OAI-PMH provider at /oai (shelfmark/protocols/oaipmh): identifiers are oai:<repository id>:<record id>; a list
+# response holds SHELFMARK_OAI_PAGE_SIZE records and its resumption token lasts SHELFMARK_OAI_TOKEN_SECONDS.
+SHELFMARK_OAI_REPOSITORY_ID = _oai_repository_id()
+SHELFMARK_OAI_REPOSITORY_NAME = os.environ.get("SHELFMARK_OAI_REPOSITORY_NAME", "Shelfmark")
+SHELFMARK_OAI_ADMIN_EMAIL = os.environ.get("SHELFMARK_OAI_ADMIN_EMAIL", f"oai@{SHELFMARK_OAI_REPOSITORY_ID}")
+SHELFMARK_OAI_PAGE_SIZE = int(os.environ.get("SHELFMARK_OAI_PAGE_SIZE", "100"))
+SHELFMARK_OAI_TOKEN_SECONDS = int(os.environ.get("SHELFMARK_OAI_TOKEN_SECONDS", str(24 * 3600)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

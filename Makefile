@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := postgresql postgresql-contrib yaz chromium fonts-wqy-microhei libgomp1 gettext
+# nodejs and npm run `npm ci` for the browser tests' axe-core. NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package, so npm is asked of apt only where no npm command exists.
+APT_PACKAGES := postgresql postgresql-contrib yaz chromium fonts-wqy-microhei libgomp1 gettext nodejs $(if $(shell command -v npm),,npm)
 PYTEST_ARGS ?=
 
 .PHONY: run test install system-packages lint typecheck test-sqlite test-postgres test-slow demo clean bench
@@ -18,7 +20,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# Node packages the browser tests inject into pages (axe-core), pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 system-packages:
 	@bash scripts/install-system-packages.sh $(APT_PACKAGES)
@@ -58,4 +64,4 @@ bench: install
 	$(BIN)/python bench/catalog.py --records 20000 --database both
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache node_modules tests/browser/screenshots

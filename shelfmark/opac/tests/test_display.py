@@ -147,6 +147,8 @@ def test_pages_are_zh_hans_with_the_english_switch_marked_english_and_en_after_c
 
     client.post("/i18n/setlang/", {"language": "en", "next": "/account/login/"})
 
+    assert page.xpath("//label[@for='id_pin']/span")[0].get("lang") == "en"  # 密码（PIN）
+
     english = _html(client.get("/account/login/"))
     assert english.get("lang") == "en"
     assert english.xpath("//button[@name='language']")[0].get("lang") == "zh-Hans"

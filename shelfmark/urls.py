@@ -15,7 +15,6 @@ urlpatterns = [
     path("staff/catalog/", include("shelfmark.catalog.urls")),
     path("staff/circulation/", include("shelfmark.circulation.urls")),
     path("staff/lists/", include("shelfmark.booklists.urls")),
-    path("i/", include("shelfmark.holdings.urls")),  # what an item's QR code encodes
     path("oai", include("shelfmark.protocols.oaipmh.urls")),  # OAI-PMH 2.0 provider for harvesters
     path("", include("shelfmark.opac.urls")),  # reader pages: /account/, /records/<id>/
 ]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from shelfmark.libraries.models import Library
@@ -18,3 +25,21 @@ def place(library: Library | None) -> str:
     if (get_language() or "").startswith("en") and library.name_en:
         return library.name_en
     return library.name
+
+
+# JSON inside <script>: "<", ">" and "&" as \u escapes, so no text in the data can close the element or open a
+# comment, whatever a title holds (Django's json_script does the same, but only for type application/json).
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+@register.simple_tag
+def json_ld(data: Any) -> str:
+    """Render data as a JSON-LD script element, escaped so that nothing in it can end the element early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def search_link(text: str) -> str:
+    """Return the public search address for a text (a subject, a name, a series)."""
+    return f"{reverse('opac:search')}?{urlencode({'q': text})}"

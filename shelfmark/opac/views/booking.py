@@ -1,4 +1,5 @@
-"""Booking a title (约书): find it by title, see where its copies are, choose a pickup library or home delivery."""
+"""The record page and booking a title (约书): the full description, where its copies are, the booking form with a
+pickup library or home delivery, similar titles, a share link with QR code, and schema.org JSON-LD."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from shelfmark.catalog.search import selectors as search
 from shelfmark.circulation import services as circulation
 from shelfmark.core.errors import DomainError, InvalidInput
 from shelfmark.holdings import selectors as holdings
-from shelfmark.opac import selectors, wording
+from shelfmark.opac import discovery, selectors, wording
 from shelfmark.opac.forms import HoldForm
 from shelfmark.opac.session import ReaderRequest, reader_required
 from shelfmark.opac.templatetags.opac import place
@@ -77,7 +78,8 @@ def place_hold(request: ReaderRequest, record_id: int) -> HttpResponse:
 
 def _record(record_id: int) -> Record:
     try:
-        return Record.objects.defer("marc").get(pk=record_id)
+        # The MARC record is read too: edition, extent, series and notes live only there.
+        return Record.objects.get(pk=record_id)
     except Record.DoesNotExist:
         raise Http404(_("没有这条书目。")) from None
 
@@ -91,11 +93,18 @@ def _record_page(
     alert: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    description = discovery.describe(found)
+    share_url = discovery.record_url(found)
     context = {
         "record": found,
         "reader": patron,
         "form": form,
         "alert": alert,
         "copies": selectors.copies(found),
+        "description": description,
+        "similar": discovery.similar(found),
+        "book": discovery.book_json_ld(found, description),
+        "share_url": share_url,
+        "qr_svg": discovery.qr_svg(share_url),
     }
     return render(request, "opac/record.html", context, status=status)

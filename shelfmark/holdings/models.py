@@ -60,7 +60,11 @@ class Item(models.Model):
         ordering = ["id"]
         verbose_name = _("单册")
         verbose_name_plural = _("单册")
-        indexes = [models.Index(fields=["home_library", "status"], name="holdings_item_home_status")]
+        indexes = [
+            models.Index(fields=["home_library", "status"], name="holdings_item_home_status"),
+            # New arrivals of a library's subtree: a short range of recent items per library of the subtree.
+            models.Index(fields=["home_library", "created_at"], name="holdings_item_home_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.barcode} ({self.call_number})" if self.call_number else self.barcode

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import ProtectedError
 from django.test import Client
+from django.utils import translation
 
 from shelfmark.catalog import services as catalog
 from shelfmark.catalog.models import DeletedRecord, Record
@@ -439,12 +440,15 @@ def test_a_held_record_is_not_deleted_so_deleted_records_are_in_no_library_set(o
     assert [h.get("status") for h in document.iterfind(".//oai:header", NS)] == [None]
 
 
-def test_a_page_of_records_costs_a_fixed_number_of_queries(oai: Oai, catalogue: Catalogue, django_assert_num_queries):
-    # libraries, records, deleted records, copies of the page's records
+@pytest.mark.parametrize(("prefix", "listed"), [("marc21", 4), ("oai_dc", 5)])
+def test_a_page_of_records_costs_a_fixed_number_of_queries(
+    oai: Oai, catalogue: Catalogue, django_assert_num_queries, prefix, listed
+):
+    # libraries, records, deleted records, copies of the page's records; none while the response streams
     with django_assert_num_queries(4):
-        document = oai.get(verb="ListRecords", metadataPrefix="marc21")
+        document = oai.get(verb="ListRecords", metadataPrefix=prefix)
 
-    assert len(identifiers(document)) == 4
+    assert len(identifiers(document)) == listed
 
 
 # -- request errors -------------------------------------------------------------------------------------------
@@ -492,3 +496,16 @@ def test_other_methods_are_not_allowed(client: Client):
 
     assert response.status_code == 405
     assert Record.objects.count() == 0
+
+
+def test_errors_read_in_chinese_by_default_and_in_english_when_chosen(client: Client, settings):
+    # (the override puts the thread's language back: the middleware leaves the chosen one active after a response)
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = read(client.get("/oai"))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = read(client.get("/oai", {"verb": "ListRecords"}))
+
+    assert chinese.findtext("oai:error", namespaces=NS) == "缺少 verb 参数。"
+    assert (
+        english.findtext("oai:error", namespaces=NS) == "ListRecords is missing the required argument metadataPrefix."
+    )

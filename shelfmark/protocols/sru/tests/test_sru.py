@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from lxml import etree
 
 from shelfmark.protocols.sru import query
@@ -344,3 +345,14 @@ def test_a_page_of_marcxml_costs_a_fixed_number_of_queries(
         answer = ask(client, query="dc.publisher = 辽宁人民出版社", maximumRecords="3")
 
     assert (answer.count, len(answer.records())) == (4, 3)
+
+
+def test_diagnostic_messages_read_in_chinese_by_default_and_in_english_when_chosen(client: Client, settings):
+    # (the override puts the thread's language back: the middleware leaves the chosen one active after a response)
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = ask(client, query="dc.shelf = 辽宁")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = ask(client, query="dc.shelf = 辽宁")
+
+    assert chinese.text("S:diagnostics/diag:diagnostic/diag:message") == "不支持的检索点"
+    assert english.text("S:diagnostics/diag:diagnostic/diag:message") == "Unsupported index"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from shelfmark.core import rows
 from shelfmark.core.models import AuditEvent
 
 
@@ -21,13 +22,15 @@ def record(
 ) -> AuditEvent:
     """Append one audit event naming its actor and target object."""
     user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        kind=kind,
-        actor=user,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        data=data or {},
-        created_at=now or timezone.now(),
+    return rows.insert(
+        AuditEvent(
+            kind=kind,
+            actor=user,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            data=data or {},
+            created_at=now or timezone.now(),
+        )
     )
 
 

@@ -102,3 +102,52 @@ def select_one(
     """Return the first row of `model` matching `where`, or None."""
     found = select(model, where, params, lock=lock, limit=1, defer=defer)
     return found[0] if found else None
+
+
+def insert(instance: M) -> M:
+    """Insert a new model instance the way save() would (defaults, auto_now, the database's own preparation of
+    each value) and set its primary key from the database's answer; one statement, nothing compiled."""
+    model = type(instance)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [field for field in meta.concrete_fields if not (field is pk and getattr(instance, field.attname) is None)]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        if pk not in fields and connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {quote(str(pk.column))}", values)
+            setattr(instance, pk.attname, cursor.fetchone()[0])
+        elif pk not in fields:
+            cursor.execute(sql, values)
+            setattr(instance, pk.attname, cursor.lastrowid)
+        else:
+            cursor.execute(sql, values)
+    instance._state.adding = False
+    instance._state.db = alias
+    return instance
+
+
+def update(instance: Model, fields: Sequence[str]) -> None:
+    """Write the named fields of a saved instance (save(update_fields=...) without compiling a query)."""
+    model = type(instance)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    chosen = [meta.get_field(name) for name in fields]
+    values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in chosen]  # type: ignore[union-attr]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in chosen)  # type: ignore[union-attr]
+    pk = meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(pk.column))} = %s",
+            [*values, pk.get_db_prep_value(instance.pk, connection)],
+        )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shelfmark.catalog.models import Record
-from shelfmark.core import events
+from shelfmark.core import events, rows
 from shelfmark.core.errors import InvalidInput
 from shelfmark.core.transactions import joins_transaction
 from shelfmark.holdings import identity, rules
@@ -114,15 +114,17 @@ def change_status(
     if library is not None and moves:
         item.current_library = library
         changed.append("current_library")
-    item.save(update_fields=changed)
-    ItemStatusChange.objects.create(
-        item=item,
-        from_status=previous,
-        to_status=status,
-        library=library,
-        actor=_user(actor),
-        reason=reason[:200],
-        changed_at=now,
+    rows.update(item, changed)
+    rows.insert(
+        ItemStatusChange(
+            item=item,
+            from_status=previous,
+            to_status=status,
+            library=library,
+            actor=_user(actor),
+            reason=reason[:200],
+            changed_at=now,
+        )
     )
     data: dict[str, Any] = {"barcode": item.barcode, "from": previous, "to": status}
     if library is not None:

@@ -8,21 +8,24 @@ from typing import Any
 from shelfmark.accounts import permissions
 from shelfmark.circulation.errors import CirculationRefusal, OverrideNotAllowed
 from shelfmark.circulation.models import CirculationEvent
+from shelfmark.core import rows
 from shelfmark.holdings.models import Item
 from shelfmark.libraries.models import Library
 
 
 def log_event(kind: str, *, reader_key: str, patron_category: str, item: Item, library: Library, now: datetime) -> None:
     """Append one pseudonymised row to the circulation event log that analytics and recommendations read."""
-    CirculationEvent.objects.create(
-        kind=kind,
-        at=now,
-        reader_key=reader_key,
-        patron_category=patron_category,
-        item_id=item.pk,
-        record_id=item.record_id,
-        library=library,
-        item_type=item.item_type,
+    rows.insert(
+        CirculationEvent(
+            kind=kind,
+            at=now,
+            reader_key=reader_key,
+            patron_category=patron_category,
+            item_id=item.pk,
+            record_id=item.record_id,
+            library=library,
+            item_type=item.item_type,
+        )
     )
 
 

@@ -140,7 +140,7 @@ def _close_loan(loan: Loan, *, library: Library, actor: Any, now: datetime) -> D
     loan.returned_library = library
     if patron is not None and not patron.history_opt_in:
         loan.patron = None
-    loan.save(update_fields=["status", "returned_at", "returned_library", "patron"])
+    rows.update(loan, ["status", "returned_at", "returned_library", "patron"])
     log_event(
         CirculationEvent.Kind.CHECK_IN,
         reader_key=loan.reader_key,

@@ -26,7 +26,7 @@ from shelfmark.circulation.models import CirculationEvent, Hold, Loan
 from shelfmark.circulation.rules import local_date
 from shelfmark.circulation.services import idempotency
 from shelfmark.circulation.services._common import log_event, refuse_unless_overridden
-from shelfmark.core import events
+from shelfmark.core import events, rows
 from shelfmark.holdings import selectors as item_selectors
 from shelfmark.holdings import services as item_services
 from shelfmark.holdings.models import Item, ItemStatus
@@ -105,22 +105,24 @@ def _check_out(
         needed = _deposit_needed(patron, item)
         if patron_selectors.deposit_balance(patron) < needed:
             refuse(DepositRequired(amount=needed))
-    loan = Loan.objects.create(
-        item=item,
-        patron=patron,
-        reader_key=reader_key(patron),
-        patron_category=patron.category,
-        library=library,
-        service_point=service_point,
-        checked_out_at=now,
-        due_on=selectors.due_date_at(library=library, start=now, loan_days=rule.loan_days),
-        rule=rule,
-        max_renewals=rule.renewals,
-        loan_days=rule.loan_days,
-        fine_per_day=rule.fine_per_day,
-        fine_cap=rule.fine_cap,
-        grace_days=rule.grace_days,
-        override_reason=override_reason.strip()[:200] if overridden else "",
+    loan = rows.insert(
+        Loan(
+            item=item,
+            patron=patron,
+            reader_key=reader_key(patron),
+            patron_category=patron.category,
+            library=library,
+            service_point=service_point,
+            checked_out_at=now,
+            due_on=selectors.due_date_at(library=library, start=now, loan_days=rule.loan_days),
+            rule=rule,
+            max_renewals=rule.renewals,
+            loan_days=rule.loan_days,
+            fine_per_day=rule.fine_per_day,
+            fine_cap=rule.fine_cap,
+            grace_days=rule.grace_days,
+            override_reason=override_reason.strip()[:200] if overridden else "",
+        )
     )
     # loan.created below names the item and the library; the item's history row keeps the rest.
     item_services.change_status(

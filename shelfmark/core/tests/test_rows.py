@@ -83,3 +83,28 @@ def test_a_locking_read_says_for_update_where_the_database_has_row_locks():
 
     sql = next(q["sql"] for q in queries.captured_queries if "patrons_patron" in q["sql"])
     assert sql.endswith("FOR UPDATE") == connection.features.has_select_for_update
+
+
+def test_an_insert_by_hand_stores_what_create_would_and_sets_the_key():
+    # given an audit event with JSON data and no primary key yet
+    event = AuditEvent(
+        kind="rows.insert", object_type="x", object_id="1", data={"书名": "红楼梦"}, created_at=timezone.now()
+    )
+
+    stored = rows.insert(event)
+
+    assert stored is event and event.pk is not None and event._state.adding is False
+    again = AuditEvent.objects.get(pk=event.pk)
+    assert _fields(again) == _fields(event)
+
+
+def test_an_update_by_hand_writes_only_the_named_fields():
+    net = make_network()
+    patron = make_patron(library=net.county, card_number="ROWS-U", phone="024-1")
+    Patron.objects.filter(pk=patron.pk).update(phone="024-2")  # someone else changed the phone meanwhile
+    patron.name, patron.phone = "新名字", "never written"
+
+    rows.update(patron, ["name"])
+
+    stored = Patron.objects.get(pk=patron.pk)
+    assert (stored.name, stored.phone) == ("新名字", "024-2")

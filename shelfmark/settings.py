@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "shelfmark.booklists",
     "shelfmark.circulation",
     "shelfmark.protocols.sip2",
+    "shelfmark.protocols.z3950",  # Z39.50 copy cataloguing (the copycat command)
     "shelfmark.opac",
     "shelfmark.demo",
 ]

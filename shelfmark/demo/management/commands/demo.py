@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from shelfmark.demo.booklists import load_booklists
 from shelfmark.demo.catalog import GENERATED_RECORDS, load_catalog
 from shelfmark.demo.circulation_data import load_circulation
 from shelfmark.demo.history import DEFAULT_DAYS
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         summary["readers"] = reader_cards(readers)
         summary["items"] = item_cases(readers)
         summary["sip2"] = load_kiosk(libraries)
+        summary["booklists"] = load_booklists(libraries)
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, default=str))
             return

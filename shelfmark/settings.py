@@ -208,6 +208,13 @@ def _caches() -> dict[str, Any]:
 
 CACHES = _caches()
 
+# The staff session is read on every scan: from Redis when the platform shares one (write-through to the
+# database, so a restart keeps people signed in); a per-process memory cache would let a worker keep a
+# session another worker ended, so without Redis sessions stay in the database only.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTHENTICATION_BACKENDS = ["shelfmark.accounts.backends.StaffBackend"]
+
 # Requests per window by url name (shelfmark/core/ratelimit.py reads the rules). A library's public PCs and its
 # Wi-Fi share one address, so the per-address limits are generous; a card's login limit is tight (the PIN lockout
 # stops guessing on one card, this stops trying many cards or hammering one). SHELFMARK_RATE_LIMITS=off turns

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shelfmark.accounts.models import Role, RoleGrant
+from django.db import connection
+
+from shelfmark.accounts.models import Role
 from shelfmark.core.errors import PermissionDenied
 from shelfmark.libraries.models import Library
 
@@ -35,7 +37,13 @@ def _grants(user: Any) -> list[tuple[str, str]]:
     """Return (role, library path) pairs of the user, cached on the user object for the request."""
     cached = getattr(user, "_shelfmark_grants", None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user=user).values_list("role", "library__path"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT g.role, l.path FROM accounts_rolegrant g JOIN libraries_library l ON l.id = g.library_id"
+                " WHERE g.user_id = %s",
+                [user.pk],
+            )
+            cached = [(role, path) for role, path in cursor.fetchall()]
         user._shelfmark_grants = cached
     return cached
 

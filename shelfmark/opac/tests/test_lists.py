@@ -298,3 +298,16 @@ def test_list_text_is_escaped(shelf, client):
         assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in page and "&lt;img src=x" in page
     assert "<b>粗体</b>" not in page
+
+
+def test_the_list_pages_speak_english_under_the_language_cookie(shelf, client):
+    _arrive(shelf, make_classed_record("活着", "I247.5"), shelf.net.county, 3)
+    client.cookies["django_language"] = "en"
+
+    new = client.get("/new/").content.decode()
+    rankings = client.get("/rankings/").content.decode()
+    children = client.get("/children/").content.decode()
+
+    assert "<h1>New arrivals</h1>" in new and '<option value="I">I Literature</option>' in new
+    assert "<h1>Most borrowed</h1>" in rankings and "All readers" in rankings
+    assert "<h1>Children's shelf</h1>" in children and "Ages 4–6" in children

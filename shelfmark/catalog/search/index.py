@@ -12,7 +12,7 @@ from shelfmark.catalog.models import Record
 from . import vocabulary
 from .backends import backend
 from .backends.base import SearchBackend
-from .tokens import Prepared, record_tokens
+from .tokens import Prepared, prepare_tokens, record_tokens
 
 REBUILD_BATCH = 1000
 
@@ -23,10 +23,9 @@ def index_records(records: Sequence[Record], *, prepared: Sequence[Prepared] | N
     `prepared` holds each record's tokens.prepare_tokens when the caller computed them already (the import).
     """
     if prepared is None:
-        backend().write([record_tokens(record) for record in records])
-    else:
-        backend().write([record_tokens(record, tokens) for record, tokens in zip(records, prepared, strict=True)])
-    vocabulary.add(records)
+        prepared = [prepare_tokens(record) for record in records]
+    backend().write([record_tokens(record, tokens) for record, tokens in zip(records, prepared, strict=True)])
+    vocabulary.add(records, terms=[tokens[2] for tokens in prepared])
 
 
 def remove_records(record_ids: Sequence[int]) -> None:
@@ -67,8 +66,9 @@ def _write(
     done: int,
     total: int,
 ) -> int:
-    engine.write([record_tokens(record) for record in batch])
-    vocabulary.add(batch)
+    prepared = [prepare_tokens(record) for record in batch]
+    engine.write([record_tokens(record, tokens) for record, tokens in zip(batch, prepared, strict=True)])
+    vocabulary.add(batch, terms=[tokens[2] for tokens in prepared])
     if progress is not None:
         progress(done + len(batch), max(total, done + len(batch)))
     return len(batch)

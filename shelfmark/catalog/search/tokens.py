@@ -56,6 +56,7 @@ for _word in LIBRARY_WORDS:
     rjieba.add_word(_word, None, None)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold text for matching: text.normalize (NFKC, simplified, lower, joined CJK) without diacritics."""
     folded = normalize(text)
@@ -95,6 +96,7 @@ def pinyin_forms(word: str) -> tuple[str, str]:
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
+@lru_cache(maxsize=65536)
 def whole_forms(folded: str) -> tuple[str, str]:
     """Return the full pinyin and initials of a whole text, e.g. 辽宁省志 → ("liaoningshengzhi", "lnsz")."""
     syllables: list[str] = []
@@ -210,13 +212,14 @@ def text_tokens(text: str, pinyin: bool = False) -> tuple[str, tuple[str, ...]]:
     return folded, tuple(bucket)
 
 
-# The fields and phrase text of one record's index row, before it has an id (see record_tokens).
-Prepared = tuple[dict[str, list[str]], str]
+# The fields and phrase text of one record's index row, before it has an id (see record_tokens), and its
+# search vocabulary entries (vocabulary.record_terms, as plain tuples).
+Prepared = tuple[dict[str, list[str]], str, tuple[tuple[str, ...], ...]]
 
 
 def prepare_tokens(record: Any) -> Prepared:
-    """Build the tokens per field and the folded phrase text of a record; they depend on no id or library,
-    so the import computes them beside extraction, in its worker process."""
+    """Build the tokens per field, the folded phrase text and the vocabulary entries of a record; they depend on
+    no id or library, so the import computes them beside extraction, in its worker process."""
     row = _Collector()
     row.add_text("t", record.title, pinyin=True)
     for other in strings(record.other_titles):
@@ -243,11 +246,19 @@ def prepare_tokens(record: Any) -> Prepared:
     for number in (record.clc_class, *strings(record.other_classes)):
         if number:
             row.add("c", class_token(number))
-    return {name: list(tokens) for name, tokens in row.fields.items()}, " / ".join(dict.fromkeys(row.texts))
+    # The vocabulary reuses the folds and whole-text pinyin just computed for the tokens (both cached).
+    from .vocabulary import record_terms
+
+    terms = tuple(tuple(term) for term in record_terms(record))
+    return (
+        {name: list(tokens) for name, tokens in row.fields.items()},
+        " / ".join(dict.fromkeys(row.texts)),
+        terms,
+    )
 
 
 def record_tokens(record: Any, prepared: Prepared | None = None) -> RecordTokens:
     """Build the index row of a record (a catalog.Record or anything with the same attributes);
     `prepared` is prepare_tokens of the same field values, when already computed."""
-    fields, text = prepared if prepared is not None else prepare_tokens(record)
+    fields, text, _terms = prepared if prepared is not None else prepare_tokens(record)
     return RecordTokens(record_id=record.pk, fields=fields, text=text, facets=facet_values(record))

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from rapidfuzz import fuzz
@@ -41,18 +41,26 @@ MAX_LABEL = 255
 _PREFIX_ROWS = 60
 # Candidates read from the trigram index for rescoring.
 _CANDIDATES = 40
-# SQLite asks FTS5 for the terms sharing any of the query's this-many rarest trigrams.
-_RARE_TRIGRAMS = 8
+# SQLite asks FTS5 for the terms sharing any of the query's this-many rarest trigrams (8 cost three times as much
+# for pinyin, whose trigrams are common, and found the same titles).
+_RARE_TRIGRAMS = 5
+# pg_trgm's similarity threshold: Chinese words are short and share few trigrams even one character apart
+# (红楼孟/红楼梦: 0.33); Latin and pinyin text is longer, and a higher threshold lets GIN skip more (tianfangfei: 120 ms
+# at 0.25, 30 ms at 0.4, at 200,000 records).
+_THRESHOLD_CJK = "0.25"
+_THRESHOLD_LATIN = "0.4"
 # Scores (rapidfuzz ratio, 0-100) below this are not a near miss.
 MIN_SCORE = 70.0
+# A candidate this close to the text as typed ends the search for candidates (the pinyin form is not read).
+CLOSE_ENOUGH = 85.0
 _NOT_WORD = re.compile(r"[\W_]+")
 _TOP = "\U0010ffff"
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A title, name or word as the vocabulary holds it: the typed form `term`, what it stands for (`target`, folded,
-    and `label`, as catalogued), its kind (title, author, word) and form (text, pinyin, initials)."""
+    and `label`, as catalogued), its kind (title, author, word) and form (text, pinyin, initials). A plain tuple
+    underneath, so the import's workers send it cheaply."""
 
     term: str
     kind: str
@@ -75,26 +83,30 @@ def clean(text: str) -> str:
     return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
-@lru_cache(maxsize=65536)
-def _forms(text: str, kind: str, pinyin: bool) -> tuple[Term, ...]:
-    target = clean(text)[:MAX_LABEL]
+def _forms(text: str, kind: str) -> list[Term]:
+    """A title or name as typed: its folded text, full pinyin and (titles only) initials. The fold and the whole-text
+    pinyin are the cached ones the index tokens were built with."""
+    folded = fold(text)
+    target = _NOT_WORD.sub(" ", folded).strip()[:MAX_LABEL]
     if not target:
-        return ()
+        return []
     label = " ".join(text.split())[:MAX_LABEL]
     found = [Term(target[:MAX_TERM], kind, TEXT, target, label)]
-    if pinyin and has_cjk(target):
-        full, initials = whole_forms(target)
+    if has_cjk(target):
+        full, initials = whole_forms(folded)
         if full:
             found.append(Term(full[:MAX_TERM], kind, PINYIN, target, label))
-        if len(initials) > 1:
+        if kind == TITLE and len(initials) > 1:
             found.append(Term(initials[:MAX_TERM], kind, INITIALS, target, label))
-    return tuple(found)
+    return found
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def _words(title: str) -> tuple[Term, ...]:
+    """A title's words (two characters or more; Latin words of four letters or more) and their pinyin (cached:
+    titles repeat across editions and copies catalogued twice)."""
     found = []
-    for word in index_words(fold(title)):
+    for word in dict.fromkeys(index_words(fold(title))):
         if has_cjk(word):
             if len(word) < 2:
                 continue
@@ -109,18 +121,21 @@ def _words(title: str) -> tuple[Term, ...]:
 
 def record_terms(record: Any) -> list[Term]:
     """Return the vocabulary entries of one record: its title, each author's name, its title words."""
-    found = list(_forms(record.title or "", TITLE, True))
+    found = _forms(record.title or "", TITLE)
     for name in strings(record.authors):
-        found.extend(_forms(name, AUTHOR, True))
+        found.extend(_forms(name, AUTHOR))
     found.extend(_words(record.title or ""))
     return found
 
 
-def add(records: Iterable[Any]) -> None:
-    """Add the vocabulary entries of these records (existing entries stay as they are)."""
+def add(records: Iterable[Any], *, terms: Iterable[Iterable[tuple[str, ...]]] | None = None) -> None:
+    """Add the vocabulary entries of these records, or the entries already computed for them (`terms`, one
+    sequence per record, as tokens.prepare_tokens gives them); existing entries stay as they are."""
     unique: dict[tuple[str, str, str], Term] = {}
-    for record in records:
-        for term in record_terms(record):
+    per_record = terms if terms is not None else (record_terms(record) for record in records)
+    for entries in per_record:
+        for entry in entries:
+            term = Term(*entry)
             unique.setdefault((term.term, term.kind, term.target), term)
     if not unique:
         return
@@ -203,24 +218,23 @@ def closest(q: str, *, limit: int = 3, min_score: float = MIN_SCORE) -> list[Nea
     """Return up to `limit` titles, names or words closest to the query, best first, each at most once; the query's
     own text is left out (it found little as it is)."""
     forms = _typed_forms(q)
-    if not forms:
-        return []
-    candidates: dict[tuple[str, str, str], Term] = {}
+    best: dict[str, Near] = {}
     for form in forms:
         for row in _candidates(form):
-            candidates.setdefault((row.term, row.kind, row.target), row)
-    best: dict[str, Near] = {}
-    for row in candidates.values():
-        if row.target == forms[0]:
-            continue
-        score = max(fuzz.ratio(form, row.term) for form in forms)
-        if score < min_score:
-            continue
-        # A title or a name beats a single word at the same score.
-        near = Near(label=row.label, kind=row.kind, score=score)
-        key = row.target
-        if key not in best or (near.score, near.kind != WORD) > (best[key].score, best[key].kind != WORD):
-            best[key] = near
+            if row.target == forms[0]:
+                continue
+            score = fuzz.ratio(form, row.term)
+            if score < min_score:
+                continue
+            # A title or a name beats a single word at the same score.
+            near = Near(label=row.label, kind=row.kind, score=score)
+            key = row.target
+            if key not in best or (near.score, near.kind != WORD) > (best[key].score, best[key].kind != WORD):
+                best[key] = near
+        if best and max(near.score for near in best.values()) >= CLOSE_ENOUGH:
+            # The text as typed came very close to something: its pinyin (the slower read) would only add
+            # homophones, which the search itself finds through whole-title pinyin.
+            break
     ranked = sorted(best.values(), key=lambda n: (-n.score, n.kind == WORD, len(n.label), n.label))
     return ranked[:limit]
 
@@ -234,8 +248,8 @@ def _candidates(form: str) -> list[Term]:
 def _pg_candidates(form: str) -> list[Term]:
     """Terms sharing enough trigrams with `form` (pg_trgm's % through the GIN index), most similar first."""
     with transaction.atomic(), connection.cursor() as cursor:
-        # Short Chinese words share few trigrams even when one character differs (红楼孟/红楼梦: 0.33).
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.25', true)")
+        threshold = _THRESHOLD_CJK if has_cjk(form) else _THRESHOLD_LATIN
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [threshold])
         cursor.execute(
             f"SELECT term, kind, form, target, label FROM {TABLE} WHERE form <> %s AND term %% %s "
             "ORDER BY similarity(term, %s) DESC, term LIMIT %s",

@@ -734,6 +734,7 @@ class Options:
     raw_seconds: float
     keep: str
     rate: float
+    redis: str = ""
 
 
 def bench_database(database: str, opts: Options) -> str:
@@ -748,6 +749,8 @@ def bench_database(database: str, opts: Options) -> str:
         dbdir = kept if opts.keep else workdir
         try:
             env = prepare_database(database, dbdir, name, fresh=not reused)
+            if database == "postgresql" and opts.redis:
+                env["SHELFMARK_CACHE_URL"] = opts.redis  # production shape: sessions read from Redis
             log(f"{database}: migrating {'the kept' if reused else 'a fresh'} database")
             catalog.run_child([*catalog.shelfmark_command(), "migrate", "--no-input"], env, workdir / "migrate.log")
             if not reused:
@@ -819,7 +822,8 @@ def bench_database(database: str, opts: Options) -> str:
         f"raw_ops_per_s={raw_per_s:.0f} raw_p95_ms={percentile(raw_ms, 0.95):.2f} "
         f"ratio={ops_per_s / raw_per_s:.2f} server_cpu_ms_per_op={per_op('server'):.2f} "
         f"db_cpu_ms_per_op={per_op('database'):.2f} client_cpu_ms_per_op={per_op('clients'):.2f} "
-        f"loadavg_before={busy:.1f}" + (f" offered_ops_per_s={opts.rate:g}" if opts.rate else "")
+        f"loadavg_before={busy:.1f} cache={'redis' if database == 'postgresql' and opts.redis else 'none'}"
+        + (f" offered_ops_per_s={opts.rate:g}" if opts.rate else "")
     )
 
 
@@ -839,6 +843,11 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         default=0.0,
         help="pace the desks to this many operations/s in all (0: as fast as they can)",
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="PostgreSQL runs as in production, with Redis for sessions and the cache ('' for none)",
     )
     parser.add_argument("--no-record", action="store_true", help="print the BENCH lines without appending them")
     parser.add_argument("--keep", action="store_true", help="keep the loaded database (bench/data/kept-circulation-*)")
@@ -862,6 +871,7 @@ def main(argv: list[str] | None = None) -> None:
         raw_seconds=min(args.raw_seconds, args.seconds),
         keep="reuse" if args.reuse else ("keep" if args.keep else ""),
         rate=args.rate,
+        redis=args.redis,
     )
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     source = f"circulation over HTTP, {opts.readers} readers, {opts.seconds:g} s"

@@ -34,6 +34,9 @@ SUGGEST_MIN = 1
 SUGGESTIONS = 8
 # The facets a reader narrows by, in the order the page shows them; the cataloguing library is for staff.
 PUBLIC_FACETS = ("holding_library", "resource_type", "clc", "language", "year")
+# Values shown per facet (the most frequent), so a phone's page stays short; CLC main classes are all shown.
+FACET_VALUES = {"clc": 22, "year": 12}
+FACET_VALUES_DEFAULT = 15
 SUGGESTIONS_JSON = "application/x-suggestions+json"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -103,10 +106,10 @@ def _facets(asked: Asked, found: dict[str, list[FacetValue]]) -> list[dict[str, 
             continue
         chosen = asked.filters.get(key)
         links = []
-        for value in values:
+        for value in values[: FACET_VALUES.get(key, FACET_VALUES_DEFAULT)]:
             active = chosen == value.value
             link = asked.link(page=1, **{key: None if active else value.value})
-            links.append({"value": value, "link": link, "active": active})
+            links.append((value.label, value.count, link, active))
         shown.append({"key": key, "label": labels.get(key, key), "values": links, "chosen": chosen is not None})
     return shown
 

@@ -7,10 +7,15 @@ context processor below puts the classes on <html>, so no script has to run befo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from shelfmark.patrons.auth import SESSION_KEY
 
 COOKIE = "shelfmark_display"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600  # a reader who needs large text needs it next year too
@@ -50,10 +55,18 @@ def from_request(request: HttpRequest) -> Display:
 
 
 def return_address(request: HttpRequest) -> str:
-    """Where a switch on this page comes back to: this page if it was a GET, else the public start page."""
+    """Where a switch on this page comes back to: this page if it was a GET; after a post, the page the form was on
+    (a same-site Referer), else the reader's account or, for a visitor, the public start page."""
     if request.method == "GET":
         return request.get_full_path()
-    for name in ("opac:search", "opac:account"):
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    names = ("opac:account",) if request.session.get(SESSION_KEY) else ("opac:search", "opac:login")
+    for name in names:
         try:
             return reverse(name)
         except NoReverseMatch:
@@ -62,5 +75,6 @@ def return_address(request: HttpRequest) -> str:
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    """Template context processor: `display` (the reader's choice) and `here` (the address switches return to)."""
-    return {"display": from_request(request), "here": return_address(request)}
+    """Template context processor: `display` (the reader's choice) and `here` (the address switches return to,
+    worked out only when a template asks for it)."""
+    return {"display": from_request(request), "here": partial(return_address, request)}

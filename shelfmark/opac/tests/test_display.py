@@ -115,7 +115,31 @@ def test_the_switch_never_redirects_off_the_site(client):
     response = client.post("/display/", {"text": "large", "next": "https://evil.example/"})
 
     assert response.status_code == 303
-    assert response["Location"] == (_resolves("opac:search") or "/account/")
+    assert response["Location"] == (_resolves("opac:search") or "/account/login/")
+
+
+def test_after_a_post_the_switches_return_to_the_page_the_form_was_on(client, reader):
+    # when a wrong PIN re-renders the login page (a post), coming from the login page with a next address
+    came_from = "/account/login/?next=/account/book/"
+    page = _html(
+        client.post(
+            "/account/login/", {"card": reader.card_number, "pin": "9999"}, HTTP_REFERER=f"http://testserver{came_from}"
+        )
+    )
+
+    # then the display and language switches go back to that page
+    assert page.xpath("//form[@id='display-switches']//input[@name='next']")[0].get("value") == came_from
+    assert page.xpath("//button[@name='language']/../input[@name='next']")[0].get("value") == came_from
+
+    # and a Referer from another site is ignored: a visitor goes to the public start page
+    elsewhere = _html(
+        client.post(
+            "/account/login/", {"card": reader.card_number, "pin": "9999"}, HTTP_REFERER="https://evil.example/x"
+        )
+    )
+    assert elsewhere.xpath("//form[@id='display-switches']//input[@name='next']")[0].get("value") == (
+        _resolves("opac:search") or "/account/login/"
+    )
 
 
 def test_the_display_page_shows_the_current_choice_and_saves_both(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import lxml.html
 import pytest
@@ -235,3 +236,41 @@ def test_every_control_on_the_reader_pages_has_a_name(reader_client, shelf, url)
                 unnamed.append((address, lxml.html.tostring(control).decode()[:120]))
 
     assert unnamed == []
+
+
+LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z ]*[A-Za-z]$")
+
+
+def _unmarked_english(page: lxml.html.HtmlElement) -> list[str]:
+    """English words (a text that is only Latin letters) on a Chinese page without a lang of their own."""
+    found = []
+    for text in page.xpath("//body//text()[normalize-space()]"):
+        word = text.strip()
+        parent = text.getparent()
+        if parent is None or parent.tag in ("script", "style") or not LATIN_WORD.match(word):
+            continue
+        langs = [element.get("lang") for element in [parent, *parent.iterancestors()] if element.get("lang")]
+        if not langs or langs[0] == "zh-Hans":
+            found.append(word)
+    return found
+
+
+def test_english_words_on_chinese_reader_pages_are_marked_english(reader_client, shelf):
+    """A screen reader reading Chinese switches voice for ISBN, PIN, RSS: each needs lang="en" around it."""
+    record = shelf.record("沈阳故宫")
+    item = shelf.item(record)
+    pages = ["/account/", f"/records/{record.pk}/", f"/i/{item.qr_code}", "/account/book/?q=故宫", "/display/"]
+    pages += [url for url in map(_resolves, PUBLIC_NAV) if url]
+    if _resolves("opac:search"):
+        pages.append("/search/?q=故宫")
+
+    unmarked = {}
+    for address in pages:
+        response = reader_client.get(address)
+        assert response.status_code == 200, address
+        if words := _unmarked_english(_html(response)):
+            unmarked[address] = words
+    login = _unmarked_english(_html(Client().get("/account/login/")))
+
+    assert unmarked == {}
+    assert login == []

@@ -16,6 +16,7 @@ from shelfmark.circulation import rules
 from shelfmark.circulation.models import CirculationRule, Hold, Loan, Transit
 from shelfmark.circulation.rules import Decision, ReturnRoute
 from shelfmark.core.memo import TimedMemo
+from shelfmark.fines.models import HALF_CENT
 from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.libraries import selectors as library_selectors
 from shelfmark.libraries.models import ClosedDay, Library, OpeningHours
@@ -49,6 +50,33 @@ def reader_load(*, patron_id: int, record_id: int, today: date) -> ReaderLoad:
         )
         loans, overdue, blocks, holds = cursor.fetchone()
     return ReaderLoad(loans=loans, overdue=int(overdue), stored_blocks=blocks, waiting_holds=holds)
+
+
+@dataclass(frozen=True)
+class ReaderSummary:
+    """How many of each thing a reader has open, so that a kiosk reads the lists only when there is something."""
+
+    loans: int
+    overdue: int
+    holds: int
+    stored_blocks: int
+    charges: int
+
+
+def reader_summary(*, patron_id: int, today: date) -> ReaderSummary:
+    """Count the reader's active loans (overdue on `today` too), open bookings, unlifted stored blocks and
+    outstanding charges, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_on < %s THEN 1 ELSE 0 END), 0),"
+            " (SELECT COUNT(*) FROM circulation_hold WHERE patron_id = %s AND status IN (%s, %s, %s)),"
+            " (SELECT COUNT(*) FROM patrons_patronblock WHERE patron_id = %s AND lifted_at IS NULL),"
+            " (SELECT COUNT(*) FROM fines_charge WHERE patron_id = %s AND amount > paid + waived + %s)"
+            " FROM circulation_loan WHERE patron_id = %s AND status = %s",
+            [today, patron_id, *Hold.ACTIVE, patron_id, patron_id, HALF_CENT, patron_id, Loan.Status.ACTIVE],
+        )
+        loans, overdue, holds, blocks, charges = cursor.fetchone()
+    return ReaderSummary(loans=loans, overdue=int(overdue), holds=holds, stored_blocks=blocks, charges=charges)
 
 
 def _path_ids(library: Library) -> list[int]:

@@ -107,6 +107,21 @@ def select_one(
 def insert(instance: M) -> M:
     """Insert a new model instance the way save() would (defaults, auto_now, the database's own preparation of
     each value) and set its primary key from the database's answer; one statement, nothing compiled."""
+    inserted = _insert(instance, unless_taken="")
+    assert inserted
+    return instance
+
+
+def insert_unless_taken(instance: Model, *, unique: str) -> bool:
+    """Insert the instance unless a row already holds its value of the unique field `unique`; tell which.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING): no savepoint to recover from a failed insert, and on
+    PostgreSQL a concurrent insert of the same value makes this one wait for it to commit or roll back.
+    """
+    return _insert(instance, unless_taken=unique)
+
+
+def _insert(instance: Model, *, unless_taken: str) -> bool:
     model = type(instance)
     alias = router.db_for_write(model)
     connection = connections[alias]
@@ -120,18 +135,24 @@ def insert(instance: M) -> M:
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)})"
         f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    if unless_taken:
+        sql += f" ON CONFLICT ({quote(str(meta.get_field(unless_taken).column))}) DO NOTHING"  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         if pk not in fields and connection.features.can_return_columns_from_insert:
             cursor.execute(f"{sql} RETURNING {quote(str(pk.column))}", values)
-            setattr(instance, pk.attname, cursor.fetchone()[0])
-        elif pk not in fields:
-            cursor.execute(sql, values)
-            setattr(instance, pk.attname, cursor.lastrowid)
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            setattr(instance, pk.attname, row[0])
         else:
             cursor.execute(sql, values)
+            if cursor.rowcount == 0:
+                return False
+            if pk not in fields:
+                setattr(instance, pk.attname, cursor.lastrowid)
     instance._state.adding = False
     instance._state.db = alias
-    return instance
+    return True
 
 
 def update(instance: Model, fields: Sequence[str]) -> None:

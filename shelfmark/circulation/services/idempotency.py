@@ -7,10 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from shelfmark.circulation.errors import IdempotencyKeyReused
 from shelfmark.circulation.models import IdempotencyKey
+from shelfmark.core import rows
 
 
 def digest(*parts: object) -> str:
@@ -29,14 +28,10 @@ def replay_or_claim(
     if not key:
         return None
     user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(
-                key=key, operation=operation, request_digest=request, result={}, created_at=now, actor=user
-            )
+    claim = IdempotencyKey(key=key, operation=operation, request_digest=request, result={}, created_at=now, actor=user)
+    if rows.insert_unless_taken(claim, unique="key"):
         return None
-    except IntegrityError:
-        stored = IdempotencyKey.objects.get(key=key)
+    stored = IdempotencyKey.objects.get(key=key)
     if stored.operation != operation or stored.request_digest != request:
         raise IdempotencyKeyReused(key=key, field="idempotency_key")
     return stored.result

@@ -108,3 +108,33 @@ def test_an_update_by_hand_writes_only_the_named_fields():
 
     stored = Patron.objects.get(pk=patron.pk)
     assert (stored.name, stored.phone) == ("新名字", "024-2")
+
+
+def test_an_insert_unless_taken_tells_whether_it_inserted_and_leaves_the_first_row():
+    net = make_network()
+    first = make_patron(library=net.county, card_number="ROWS-T")
+    second = Patron(
+        card_number="ROWS-T",
+        name="另一位",
+        home_library=net.county,
+        expires_on=first.expires_on,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    fresh = Patron(
+        card_number="ROWS-T2",
+        name="新读者",
+        home_library=net.county,
+        expires_on=first.expires_on,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+    with transaction.atomic():
+        taken = rows.insert_unless_taken(second, unique="card_number")
+        made = rows.insert_unless_taken(fresh, unique="card_number")
+
+    assert (taken, second.pk) == (False, None)
+    assert made is True and fresh.pk is not None
+    assert Patron.objects.get(card_number="ROWS-T").name == first.name
+    assert Patron.objects.get(pk=fresh.pk).name == "新读者"

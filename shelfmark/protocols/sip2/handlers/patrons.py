@@ -63,15 +63,16 @@ class Standing:
 
 
 def read_standing(ctx: Context, patron: Patron) -> Standing:
-    """Read the reader's blocks, loans, holds and outstanding charges."""
-    loans = list(circulation.active_loans(patron))
+    """Read the reader's blocks, loans, holds and outstanding charges (counted first: most lists are empty)."""
     today = timezone.localdate(ctx.now)
+    has = circulation.reader_summary(patron_id=patron.pk, today=today)
+    loans = list(circulation.active_loans(patron)) if has.loans else []
     return Standing(
         patron=patron,
-        blocks=patron_selectors.blocks(patron, now=ctx.now),
+        blocks=patron_selectors.blocks(patron, now=ctx.now, stored=has.stored_blocks > 0),
         loans=loans,
-        holds=list(circulation.active_holds(patron)),
-        charges=fines.outstanding(patron),
+        holds=list(circulation.active_holds(patron)) if has.holds else [],
+        charges=fines.outstanding(patron) if has.charges else [],
         today_overdue=[loan for loan in loans if loan.due_on < today],
     )
 

@@ -14,12 +14,15 @@ in that time per choice of period, library, reader category and class.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +85,7 @@ RANKING_SIZE = 50
 RANKINGS_CACHE_SECONDS = float(getattr(settings, "SHELFMARK_RANKINGS_CACHE_SECONDS", 600))
 RANKINGS_CACHE_FACTOR = {"month": 1, "quarter": 6, "year": 18, "all": 36}
 
-CHILDREN_PER_BAND = 8
+CHILDREN_PER_BAND = 6
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,29 @@ def _class_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
+@contextmanager
+def _serial() -> Iterator[None]:
+    """Plan the statements inside without parallel workers on PostgreSQL (nothing to do on SQLite).
+
+    A parallel walk of the creation-time index reads ahead in every worker: 20 new titles of a rare class in
+    180 days took 560 ms with two workers (48,000 items read) and 20 ms without (700). SET LOCAL lasts to the end
+    of a transaction, so it runs in one of its own, and is set back inside a caller's transaction.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_parallel_workers_per_gather'),"
+            " set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+        (previous,) = cursor.fetchone()[:1]
+        yield
+        if nested:
+            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [previous])
+
+
 def availability(record_ids: list[int]) -> dict[int, list[holdings.LibraryAvailability]]:
     """Return where each title's copies are, by library, in two statements."""
     return holdings.availability_for_records(record_ids)
@@ -215,9 +241,10 @@ def new_arrivals(
     if clc:
         firsts = firsts.filter(_class_q("record__clc_class", clc))
     offset = (page - 1) * per_page
-    rows = list(
-        firsts.order_by("-created_at", "-pk").values_list("record_id", "created_at")[offset : offset + per_page + 1]
-    )
+    with _serial():
+        rows = list(
+            firsts.order_by("-created_at", "-pk").values_list("record_id", "created_at")[offset : offset + per_page + 1]
+        )
     titles = _titles([(record_id, {"when": created_at}) for record_id, created_at in rows[:per_page]])
     return Page(titles=titles, page=page, has_next=len(rows) > per_page)
 

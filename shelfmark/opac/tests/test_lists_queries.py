@@ -17,7 +17,8 @@ from shelfmark.circulation import services as circulation
 
 pytestmark = pytest.mark.django_db
 
-# Statements per page for an anonymous reader; the same with 2 titles and with 8.
+# Statements per page for an anonymous reader; the same with 2 titles and with 8. On PostgreSQL new arrivals add
+# four inside the test's transaction: a savepoint, parallel workers off for the walk, back on, the release.
 PAGES = {
     "/new/": 5,  # libraries for the choice, the page of first copies, records, shelves (items, libraries)
     "/new/?library=LN-SY&class=I&days=90": 7,  # + the chosen library, its subtree
@@ -64,7 +65,8 @@ def test_each_public_list_page_costs_a_fixed_number_of_statements(shelf, client,
         assert response.status_code == 200, url
         counted[url] = len(queries)
 
-    assert counted == PAGES
+    serial = 4 if connection.vendor == "postgresql" else 0
+    assert counted == {url: count + (serial if url.startswith("/new/") else 0) for url, count in PAGES.items()}
 
 
 def test_a_cached_ranking_page_reads_no_events(shelf, client):

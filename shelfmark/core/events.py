@@ -12,6 +12,12 @@ from shelfmark.core import rows
 from shelfmark.core.models import AuditEvent
 
 
+def staff_user(actor: Any) -> Any:
+    """Return the actor when it is a saved, signed-in user (what an actor foreign key may point at), else None:
+    kiosks, readers and the system act too, and are named in the event's data instead."""
+    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     kind: str,
     *,
@@ -21,7 +27,7 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append one audit event naming its actor and target object."""
-    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    user = staff_user(actor)
     return rows.insert(
         AuditEvent(
             kind=kind,
@@ -36,7 +42,7 @@ def record(
 
 def record_many(kind: str, *, actor: Any = None, data: list[dict[str, Any]], now: datetime | None = None) -> None:
     """Append one event per item in bulk, for batch services such as MARC import."""
-    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    user = staff_user(actor)
     stamp = now or timezone.now()
     AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -122,7 +122,12 @@ def pay(
     if value > owed:
         raise OverPayment(field="amount", amount=value, owed=owed)
     payment = Payment.objects.create(
-        patron=locked, amount=value, method=method, note=(note or "").strip()[:200], actor=_user(actor), created_at=now
+        patron=locked,
+        amount=value,
+        method=method,
+        note=(note or "").strip()[:200],
+        actor=events.staff_user(actor),
+        created_at=now,
     )
     allocations, remaining = [], value
     for charge in charges:
@@ -175,7 +180,9 @@ def waive(
     locked.waived += value
     locked.updated_at = now
     locked.save(update_fields=["waived", "updated_at"])
-    waiver = Waiver.objects.create(charge=locked, amount=value, reason=text[:300], actor=_user(actor), created_at=now)
+    waiver = Waiver.objects.create(
+        charge=locked, amount=value, reason=text[:300], actor=events.staff_user(actor), created_at=now
+    )
     add_to_fines_owed(patron=locked_patron, delta=-value)
     events.record(
         "fines.charge_waived",
@@ -197,7 +204,7 @@ def _create(
         amount=amount,
         source=source,
         note=(note or "").strip()[:200],
-        actor=_user(actor),
+        actor=events.staff_user(actor),
         created_at=now,
         updated_at=now,
     )
@@ -210,7 +217,3 @@ def _create(
         now=now,
     )
     return charge
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None

@@ -70,7 +70,12 @@ def create_item(
     }
     item = _insert_with_fresh_qr_code(fields)
     ItemStatusChange.objects.create(
-        item=item, from_status="", to_status=status, library=home_library, actor=_user(actor), changed_at=now
+        item=item,
+        from_status="",
+        to_status=status,
+        library=home_library,
+        actor=events.staff_user(actor),
+        changed_at=now,
     )
     events.record(
         "holdings.item_created",
@@ -121,7 +126,7 @@ def change_status(
             from_status=previous,
             to_status=status,
             library=library,
-            actor=_user(actor),
+            actor=events.staff_user(actor),
             reason=reason[:200],
             changed_at=now,
         )
@@ -269,7 +274,3 @@ def _check_choice(value: str, choices: Any, field: str) -> None:
 def _check_price(price: Decimal | None) -> None:
     if price is not None and (price < 0 or price >= Decimal("100000000")):
         raise InvalidInput(_("价格须在 0 到 99999999.99 之间，而不是 {price}。"), field="price", price=price)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None

@@ -69,7 +69,7 @@ def _entry(
             ),
             field="method",
         )
-    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    user = events.staff_user(actor)
     return DepositEntry.objects.create(
         patron=patron,
         kind=kind,

@@ -200,7 +200,9 @@ def report_lost_card(
     now = now or timezone.now()
     locked = lock_patron(patron.pk)
     text = reason.strip() or _("Card {card} reported lost.").format(card=locked.card_number)
-    PatronBlock.objects.create(patron=locked, kind=BlockKind.LOST_CARD, reason=text, actor=_user(actor), created_at=now)
+    PatronBlock.objects.create(
+        patron=locked, kind=BlockKind.LOST_CARD, reason=text, actor=events.staff_user(actor), created_at=now
+    )
     events.record(
         "patron.card_reported_lost", actor=actor, target=locked, data={"card_number": locked.card_number}, now=now
     )
@@ -225,7 +227,7 @@ def replace_card(*, patron: Patron, new_card_number: str, actor: Any, now: datet
         create_defaults={"patron": locked, "issued_at": locked.created_at, "retired_at": now, "retired_reason": reason},
     )
     PatronCard.objects.create(patron=locked, number=number, issued_at=now)
-    lost.update(lifted_at=now, lifted_by=_user(actor))
+    lost.update(lifted_at=now, lifted_by=events.staff_user(actor))
     locked.card_number = number
     locked.updated_at = now
     locked.save(update_fields=["card_number", "updated_at"])
@@ -244,7 +246,9 @@ def add_block(
         raise InvalidInput(_("Say why the reader is blocked."), field="reason")
     if kind not in BlockKind.values:
         raise InvalidInput(_("Unknown block kind {kind!r}.").format(kind=kind), field="kind")
-    block = PatronBlock.objects.create(patron=patron, kind=kind, reason=text[:300], actor=_user(actor), created_at=now)
+    block = PatronBlock.objects.create(
+        patron=patron, kind=kind, reason=text[:300], actor=events.staff_user(actor), created_at=now
+    )
     events.record("patron.blocked", actor=actor, target=patron, data={"block": block.pk, "kind": kind}, now=now)
     return block
 
@@ -257,7 +261,7 @@ def lift_block(*, block: PatronBlock, actor: Any, now: datetime | None = None) -
     if locked.lifted_at is not None:
         raise BlockAlreadyLifted(field="block", when=timezone.localtime(locked.lifted_at).strftime("%Y-%m-%d %H:%M"))
     locked.lifted_at = now
-    locked.lifted_by = _user(actor)
+    locked.lifted_by = events.staff_user(actor)
     locked.save(update_fields=["lifted_at", "lifted_by"])
     events.record(
         "patron.block_lifted",
@@ -392,8 +396,3 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def _user(actor: Any) -> Any:
-    """Return the actor when it is a saved, logged-in user (for the FK), else None."""
-    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from shelfmark.circulation.errors import IdempotencyKeyReused
 from shelfmark.circulation.models import IdempotencyKey
-from shelfmark.core import rows
+from shelfmark.core import events, rows
 
 
 def digest(*parts: object) -> str:
@@ -27,7 +27,7 @@ def replay_or_claim(
     """
     if not key:
         return None
-    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    user = events.staff_user(actor)
     claim = IdempotencyKey(key=key, operation=operation, request_digest=request, result={}, created_at=now, actor=user)
     if rows.insert_unless_taken(claim, unique="key"):
         return None

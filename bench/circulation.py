@@ -505,11 +505,23 @@ def run_clients(
     each desk starts a pair every 2 * clients / rate seconds instead of at once after the last.
     """
     desks = [Client(port, f"bench-desk-{n:02d}") for n in range(clients)]
-    login_threads = [threading.Thread(target=desk.login) for desk in desks]
+    failed: list[str] = []
+
+    def login(desk: Client) -> None:
+        try:
+            desk.login()
+        except (SystemExit, OSError) as exc:  # a thread swallows SystemExit: hand it to the main thread
+            failed.append(f"{desk.username}: {exc}")
+
+    login_threads = [threading.Thread(target=login, args=(desk,)) for desk in desks]
     for thread in login_threads:
         thread.start()
     for thread in login_threads:
         thread.join()
+    if failed:
+        raise SystemExit(
+            f"{len(failed)} desks could not log in (a kept database loaded for fewer clients?): {failed[:3]}"
+        )
     codes = library_codes()
     stop = threading.Event()
     window: dict[str, float] = {}

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from shelfmark.core import memo
 
@@ -15,3 +17,12 @@ def policy_cache(settings: Any) -> Iterator[None]:
     memo.clear_all()
     yield
     memo.clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start every test in the default language: a request through the language middleware leaves its language
+    active in the thread afterwards (streamed answers are rendered after the middleware returns)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

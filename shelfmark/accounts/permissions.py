@@ -23,13 +23,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "circulation.override",
             "patrons.view",
             "patrons.edit",
+            "alliance.view",
+            "alliance.edit",
         }
     ),
-    Role.CATALOGUER: frozenset({"catalog.view", "catalog.edit", "catalog.import", "holdings.edit"}),
+    # Local documents (地方文献) are catalogue work; the alliance reports show counts only, so viewers read them.
+    Role.CATALOGUER: frozenset(
+        {"catalog.view", "catalog.edit", "catalog.import", "holdings.edit", "alliance.view", "alliance.edit"}
+    ),
     Role.CIRCULATION: frozenset(
         {"catalog.view", "circulation.operate", "circulation.override", "patrons.view", "patrons.edit"}
     ),
-    Role.VIEWER: frozenset({"catalog.view", "patrons.view"}),
+    Role.VIEWER: frozenset({"catalog.view", "patrons.view", "alliance.view"}),
 }
 
 

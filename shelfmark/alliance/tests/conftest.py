@@ -1,0 +1,15 @@
+"""Alliance fixtures: the test network with its staff, in the library's time zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shelfmark.alliance.tests.factories import Alliance, make_alliance
+
+
+@pytest.fixture
+def alliance(settings: Any) -> Alliance:
+    settings.TIME_ZONE = "Asia/Shanghai"
+    return make_alliance()

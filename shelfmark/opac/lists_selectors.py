@@ -86,6 +86,7 @@ RANKINGS_CACHE_SECONDS = float(getattr(settings, "SHELFMARK_RANKINGS_CACHE_SECON
 RANKINGS_CACHE_FACTOR = {"month": 1, "quarter": 6, "year": 18, "all": 36}
 
 CHILDREN_PER_BAND = 6
+CLASS_BATCHES = 5
 
 
 @dataclass(frozen=True)
@@ -372,7 +373,13 @@ def _band_rows(band: str, listed: list[BookListEntry], *, limit: int) -> list[tu
 
 
 def _class_titles(band: str, *, limit: int) -> list[int]:
-    """Ids of the newest titles with a copy on the network's shelves whose class places them in `band`."""
+    """Ids of the newest titles with a copy on the network's shelves whose class places them in `band`.
+
+    The newest titles of the band's classes are read from the class index in batches and kept when a copy is held:
+    checking every title of a class for a copy before sorting cost 100-240 ms a band on SQLite with 30,000 titles
+    in a class; a batch costs 1-30 ms. Titles no library holds (union-catalogue records) are skipped; the walk
+    stops after CLASS_BATCHES batches, so a band of such titles shows fewer.
+    """
     included, excluded = class_prefixes(band)
     if not included:
         return []
@@ -381,5 +388,22 @@ def _class_titles(band: str, *, limit: int) -> list[int]:
         where |= _class_q("clc_class", prefix)
     for prefix in excluded:
         where &= ~_class_q("clc_class", prefix)
-    held = Item.objects.filter(record_id=OuterRef("pk")).exclude(status=ItemStatus.WITHDRAWN)
-    return list(Record.objects.filter(where).filter(Exists(held)).order_by("-pk").values_list("pk", flat=True)[:limit])
+    titles = Record.objects.filter(where).order_by("-pk").values_list("pk", flat=True)
+    size = 2 * limit + 10
+    found: list[int] = []
+    below: int | None = None
+    for _batch in range(CLASS_BATCHES):
+        batch = list((titles if below is None else titles.filter(pk__lt=below))[:size])
+        if not batch:
+            break
+        held = set(
+            Item.objects.filter(record_id__in=batch)
+            .exclude(status=ItemStatus.WITHDRAWN)
+            .values_list("record_id", flat=True)
+            .distinct()
+        )
+        found += [record_id for record_id in batch if record_id in held]
+        if len(found) >= limit or len(batch) < size:
+            break
+        below = batch[-1]
+    return found[:limit]

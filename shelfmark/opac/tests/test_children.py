@@ -84,3 +84,13 @@ def test_the_children_page_and_a_band_page(shelf, client):
     assert second.count('class="cover band-7-9"') == 6 and "童话05" in second and 'rel="prev"' in second
     assert client.get("/children/99-100/").status_code == 404
     assert client.get("/children/7-9/", {"page": "-1"}).status_code == 400
+
+
+def test_titles_no_library_holds_are_passed_over_batch_after_batch(shelf):
+    # given three held fairy tales catalogued before thirty that no library holds (union-catalogue records)
+    held = [_held(shelf, f"有书的童话{n}", "I287.5") for n in range(3)]
+    for n in range(30):
+        make_classed_record(f"无书的童话{n}", "I287.5")
+
+    # then the 7-9 band still finds the held ones, newest first, behind the first batch of unheld titles
+    assert _bands()["7-9"] == [record.title for record in reversed(held)]

@@ -28,8 +28,9 @@ PAGES = {
     "/lists/": 1,
     "/lists/{list}/": 4,  # the list, its entries with records, shelves (2)
     "/lists/{list}/feed/rss": 2,
-    "/children/": 8,  # listed entries, class titles of the 4 bands that have classes, records, shelves (2)
-    "/children/7-9/": 5,
+    "/children/": 12,  # listed entries; for the 4 bands with classes their newest titles and which are held; records,
+    # shelves (2)
+    "/children/7-9/": 6,
 }
 
 

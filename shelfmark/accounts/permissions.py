@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "patrons.edit",
             "alliance.view",
             "alliance.edit",
+            "ill.operate",
         }
     ),
     # Local documents (地方文献) are catalogue work; the alliance reports show counts only, so viewers read them.
@@ -32,7 +33,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"catalog.view", "catalog.edit", "catalog.import", "holdings.edit", "alliance.view", "alliance.edit"}
     ),
     Role.CIRCULATION: frozenset(
-        {"catalog.view", "circulation.operate", "circulation.override", "patrons.view", "patrons.edit"}
+        {"catalog.view", "circulation.operate", "circulation.override", "patrons.view", "patrons.edit", "ill.operate"}
     ),
     Role.VIEWER: frozenset({"catalog.view", "patrons.view", "alliance.view"}),
 }

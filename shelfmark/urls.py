@@ -16,6 +16,8 @@ urlpatterns = [
     path("staff/circulation/", include("shelfmark.circulation.urls")),
     path("staff/lists/", include("shelfmark.booklists.urls")),
     path("staff/alliance/", include("shelfmark.alliance.urls")),  # local documents, gap report, scorecards
+    path("staff/ill/", include("shelfmark.ill.urls")),  # interlibrary loan queues and requests
+    path("ill/iso18626", include("shelfmark.ill.urls_protocol")),  # ISO 18626 messages from partner installations
     path("oai", include("shelfmark.protocols.oaipmh.urls")),  # OAI-PMH 2.0 provider for harvesters
     path("sru", include("shelfmark.protocols.sru.urls")),  # SRU 1.2/2.0 search with CQL
     path("", include("shelfmark.opac.urls")),  # reader pages: /account/, /records/<id>/

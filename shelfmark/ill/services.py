@@ -436,7 +436,7 @@ def check_out_to_reader(
         override_reason=override_reason,
         now=now,
     )
-    # The lender's date, not the rule's; and no renewal past it (ADR 0007: check_out has no due date argument).
+    # The lender's date, not the rule's; and no renewal past it (ADR 0008: check_out has no due date argument).
     loan.due_on = request.lender_due_on
     loan.max_renewals = 0
     rows.update(loan, ["due_on", "max_renewals"])

@@ -279,3 +279,12 @@ def test_the_overdue_run_tells_the_reader_about_a_late_ill_loan(alliance: Allian
     run = circulation.process_overdues(now=at("2025-05-02"))
     assert (run.overdue_loans, run.notices) == (1, 1)
     assert Notice.objects.filter(kind="overdue", recipient="reader@example.org").count() == 1
+
+
+def test_refusals_read_in_english_on_english_pages(alliance: Alliance) -> None:
+    from django.utils import translation
+
+    request = _requested(alliance)
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as refused:
+        services.close(request=request, actor=alliance.lender_clerk)
+    assert refused.value.message == f'ILL request {request.pk} is "Requested" and cannot become "Closed".'

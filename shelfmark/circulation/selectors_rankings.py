@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, F
 
+from shelfmark.catalog.models import Record
 from shelfmark.circulation.models import CirculationEvent
 
 
@@ -35,7 +37,7 @@ def top_titles(
 
     `library_ids` None means the whole network; `clc_prefix` keeps the titles whose class number starts with it.
     """
-    events = CirculationEvent.objects.filter(kind=CirculationEvent.Kind.CHECK_OUT, record_id__isnull=False)
+    events = CirculationEvent.objects.filter(kind=CirculationEvent.Kind.CHECK_OUT)
     if since is not None:
         events = events.filter(at__gte=since)
     if until is not None:
@@ -48,11 +50,22 @@ def top_titles(
         # As a range [prefix, prefix with its last character advanced): SQLite cannot index LIKE, and PostgreSQL
         # misjudges a range ANDed with LIKE as a hundred times rarer than it is.
         high = clc_prefix[:-1] + chr(ord(clc_prefix[-1]) + 1)
-        events = events.filter(record__clc_class__gte=clc_prefix, record__clc_class__lt=high)
+        if connection.vendor == "sqlite":
+            # SQLite would start from the class's records and read all their events, of every year, through the
+            # record index (a month of class I: 7.6 s); matched as an expression it reads the period's check-outs
+            # and looks each title up in the class's ids.
+            in_class = Record.objects.filter(clc_class__gte=clc_prefix, clc_class__lt=high).values("pk")
+            events = events.alias(event_title=F("record_id") + 0).filter(event_title__in=in_class)
+        else:
+            events = events.filter(record__clc_class__gte=clc_prefix, record__clc_class__lt=high)
+    # Grouped by record_id + 0, not record_id: SQLite would otherwise read every event of every period in record
+    # order through the record index to skip sorting the groups (month: 24 s over 6,000,000 events, 87 ms
+    # through the (kind, at) index). A deleted record's events (record NULL) form no title.
     rows = (
-        events.values("record_id")
-        .annotate(loans=Count("*"))  # not count(id): an index holding the filtered columns can answer alone
-        .order_by("-loans", "record_id")
-        .values_list("record_id", "loans")[:limit]
+        events.annotate(title=F("record_id") + 0)
+        .values("title")
+        .annotate(loans=Count("*"))
+        .order_by("-loans", "title")
+        .values_list("title", "loans")[: limit + 1]
     )
-    return [RankedTitle(record_id=record_id, loans=loans) for record_id, loans in rows]
+    return [RankedTitle(record_id=title, loans=loans) for title, loans in rows if title is not None][:limit]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "shelfmark.fines",
     "shelfmark.booklists",
     "shelfmark.circulation",
+    "shelfmark.union_catalog",
     "shelfmark.ill",  # interlibrary loan (馆际互借): requests, staff queues, ISO 18626 at /ill/iso18626
     "shelfmark.protocols.sip2",
     "shelfmark.protocols.z3950",  # Z39.50 copy cataloguing (the copycat command)

@@ -10,9 +10,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from shelfmark.catalog import services as catalog
+from shelfmark.holdings.tests.factories import make_item
 from shelfmark.libraries import services as libraries
 from shelfmark.libraries.models import Level
-from shelfmark.union_catalog import harvesting
+from shelfmark.union_catalog import clustering, harvesting, selectors
 from shelfmark.union_catalog.errors import HarvestFailed
 from shelfmark.union_catalog.models import ClusterMember, HarvestRun, Source, SourceHolding, SourceRecord
 
@@ -117,6 +119,23 @@ def test_harvests_a_second_installation_fully_then_only_its_changes(member, net)
     )
     gone = SourceRecord.objects.get(source=source, identifier=member.oai_id(changed["deleted"]))
     assert (gone.member.active, gone.holdings.count()) == (False, 0)
+
+    # when our own catalogue has one of the member's books (a copy at the county) and the union catalogue is
+    # clustered
+    with_copies = SourceRecord.objects.filter(source=source, deleted=False, member__isbn__gt="", holdings__isnull=False)
+    theirs = with_copies.distinct().first()
+    assert theirs is not None
+    ours = catalog.create_record(marc=theirs.marc, actor=None)
+    make_item(ours, library=net.county)
+    clustering.run()
+
+    # then our record and the member's share one cluster, whose holdings list our copy beside the member's
+    cluster = ClusterMember.objects.get(record=ours).cluster
+    assert cluster is not None
+    assert set(cluster.members.values_list("source_record_id", "record_id")) == {(theirs.pk, None), (None, ours.pk)}
+    member_copy = theirs.holdings.get()
+    lines = [(line.code, line.copies, line.ours) for line in selectors.cluster_holdings(cluster)]
+    assert lines == [("LN-SY-KP", 1, True), (member_copy.library_code, 1, False)]
 
 
 def test_an_interrupted_harvest_resumes_from_its_stored_resumption_token(member, net):

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shelfmark.core.errors import DomainError
-from shelfmark.union_catalog import harvesting
+from shelfmark.union_catalog import clustering, harvesting
 from shelfmark.union_catalog.models import HarvestRun, Source
 
 REJECTS_SHOWN = 20
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--resume", action="store_true", help="continue the unfinished harvest, or fail")
         parser.add_argument("--file", type=Path, metavar="PATH", help="a MARC file (ISO 2709 or MARCXML) to load")
         parser.add_argument("--replace", action="store_true", help="with --file: the file is the whole catalogue")
+        parser.add_argument("--cluster", action="store_true", help="cluster the union catalogue afterwards")
         parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -96,3 +97,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  rejected {reject['identifier']}: {reject['reason']}")
         if run.rejected > REJECTS_SHOWN:
             self.stdout.write(f"  ... and {run.rejected - REJECTS_SHOWN} more (the run log keeps the first 1000)")
+        if options["cluster"]:
+            self.stdout.write(f"clustered: {clustering.run().line()}")

@@ -65,6 +65,7 @@ READERS = 2_000  # who holds the copies on loan (public pages never show them; t
 SAMPLE_RECORDS, SAMPLE_ITEMS = 5_000, 5_000
 BASELINE_RECORDS = 200
 WARM_PAGES = 20
+MIN_TIMED = 20
 
 
 # ------------------------------------------------------------------------------------------ the loader
@@ -231,6 +232,24 @@ def sample(conn: Any, table: str, column: str, count: int, rng: random.Random) -
     return found
 
 
+def sqlite_statistics(env: dict[str, str], *, analyze: bool) -> str:
+    """Give SQLite's planner table statistics (ANALYZE) when asked, else make sure it has none, as the platform
+    leaves it (nothing in it runs ANALYZE or PRAGMA optimize); a kept database may hold an earlier run's."""
+    conn = connect("sqlite", env)
+    try:
+        if analyze:
+            started = time.perf_counter()
+            conn.execute("ANALYZE")
+            log(f"sqlite: ANALYZE took {time.perf_counter() - started:.1f} s")
+            return "analyze"
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")}
+        for table in sorted(tables):
+            conn.execute(f"DELETE FROM {table}")
+        return "none"
+    finally:
+        conn.close()
+
+
 def counts(conn: Any) -> dict[str, int]:
     one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
     return {
@@ -245,9 +264,12 @@ def counts(conn: Any) -> dict[str, int]:
 # -------------------------------------------------------------------------------------------- baseline
 
 
-def baseline_child(data_path: Path, out_path: Path) -> None:
+def baseline_child(data_path: Path, out_path: Path, budget: float) -> None:
     """In a child process pointed at the bench database, server stopped: the same queries and titles timed one at a
-    time through the search selector, as bare engine statements, and as whole pages through Django's test client."""
+    time through the search selector, as bare engine statements, and as whole pages through Django's test client.
+
+    Each phase stops early once its share of `budget` seconds is spent (after MIN_TIMED of its inputs), so that a
+    database on which a page takes seconds still finishes; the output says how many were timed."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shelfmark.settings")
@@ -259,7 +281,6 @@ def baseline_child(data_path: Path, out_path: Path) -> None:
 
     data = json.loads(data_path.read_text(encoding="utf-8"))
     queries, record_ids = data["queries"], data["record_ids"][:BASELINE_RECORDS]
-    engine = catalog_search.measure(queries)
     client = Client()
 
     def page(path: str, params: dict[str, str] | None = None) -> float:
@@ -284,26 +305,37 @@ def baseline_child(data_path: Path, out_path: Path) -> None:
             cursor.fetchall()
         return (time.perf_counter() - started) * 1000
 
-    # measure() has warmed the engine with every query; a few pages warm templates, translations and the QR coder.
-    for q in queries[:WARM_PAGES]:
-        page("/search/", {"q": q})
-    for record_id in record_ids[:WARM_PAGES]:
-        page(f"/records/{record_id}/")
-        raw_record(record_id)
-    search_pages = [(page("/search/", {"q": q}), q) for q in queries]
-    record_pages = [(page(f"/records/{record_id}/"), record_id) for record_id in record_ids]
-    raw_records = [raw_record(record_id) for record_id in record_ids]
+    def within(inputs: list[Any], share: float, work: Any) -> list[Any]:
+        stop = time.monotonic() + budget * share
+        done = []
+        for n, value in enumerate(inputs):
+            if n >= MIN_TIMED and time.monotonic() > stop:
+                break
+            done.append(work(value))
+        return done
+
+    # As catalog_search.measure: every query once through the selector and raw to warm the caches, then timed.
+    within(queries, 0.15, lambda q: (catalog_search.time_search(q), catalog_search.time_raw(q)))
+    engine = within(queries, 0.25, lambda q: (catalog_search.time_search(q)[0], catalog_search.time_raw(q)[0], q))
+    # A few pages warm templates, translations and the QR coder.
+    within(queries[:WARM_PAGES], 0.05, lambda q: page("/search/", {"q": q}))
+    within(record_ids[:WARM_PAGES], 0.05, lambda record_id: (page(f"/records/{record_id}/"), raw_record(record_id)))
+    search_pages = within(queries, 0.3, lambda q: (page("/search/", {"q": q}), q))
+    record_pages = within(record_ids, 0.2, lambda record_id: (page(f"/records/{record_id}/"), record_id))
+    raw_records = [raw_record(record_id) for _, record_id in record_pages]
     out_path.write_text(
         json.dumps(
             {
-                "selector_ms": engine["search_ms"],
-                "raw_search_ms": engine["raw_ms"],
+                "selector_ms": [ms for ms, _, _ in engine],
+                "raw_search_ms": [ms for _, ms, _ in engine],
                 "page_search_ms": [ms for ms, _ in search_pages],
                 "page_record_ms": [ms for ms, _ in record_pages],
                 "raw_record_ms": raw_records,
+                "timed": f"{len(engine)}/{len(queries)} queries, {len(search_pages)}/{len(queries)} search pages, "
+                f"{len(record_pages)}/{len(record_ids)} record pages",
                 "slowest_search_pages": sorted(search_pages, reverse=True)[:8],
                 "slowest_record_pages": sorted(record_pages, reverse=True)[:5],
-                "slowest_selector": engine["slowest"][:8],
+                "slowest_selector": sorted(engine, reverse=True)[:8],
             },
             ensure_ascii=False,
         )
@@ -416,6 +448,8 @@ class Options:
     think: float
     warmup: float
     keep: str
+    baseline_seconds: float
+    sqlite_analyze: bool
 
 
 def prepare(database: str, opts: Options, path: Path, dbdir: Path, workdir: Path, name: str) -> dict[str, str]:
@@ -467,6 +501,7 @@ def bench_database(database: str, opts: Options, path: Path, queries: list[str])
         try:
             env = prepare(database, opts, path, dbdir, workdir, name)
             catalog.settle(database, env)
+            stats = sqlite_statistics(env, analyze=opts.sqlite_analyze) if database == "sqlite" else "vacuum_analyze"
             rng = random.Random(SEED)
             conn = connect(database, env)
             sizes = counts(conn)
@@ -503,7 +538,14 @@ def bench_database(database: str, opts: Options, path: Path, queries: list[str])
             log(f"{database}: in-process baseline: selector, raw engine and pages, one at a time")
             out_path = workdir / "baseline.json"
             catalog.run_child(
-                [sys.executable, str(Path(__file__)), "--baseline-child", str(data_path), str(out_path)],
+                [
+                    sys.executable,
+                    str(Path(__file__)),
+                    "--baseline-child",
+                    str(data_path),
+                    str(out_path),
+                    str(opts.baseline_seconds),
+                ],
                 env,
                 workdir / "baseline.log",
             )
@@ -511,9 +553,11 @@ def bench_database(database: str, opts: Options, path: Path, queries: list[str])
         finally:
             if not opts.keep:
                 catalog.drop_database(database, name)
-    for key in ("slowest_search_pages", "slowest_record_pages", "slowest_selector"):
+    for key in ("timed", "slowest_search_pages", "slowest_record_pages", "slowest_selector"):
         log(f"{database}: {key}: {base[key]}")
-    return bench_line(database, opts, sizes, load, base, busy) + f" data={'reused' if reused else 'loaded'}"
+    return (
+        bench_line(database, opts, sizes, load, base, busy) + f" stats={stats} data={'reused' if reused else 'loaded'}"
+    )
 
 
 def bench_line(
@@ -564,19 +608,27 @@ def main(argv: list[str] | None = None) -> None:
         help="seconds of load before measuring (each worker's first search loads"
         " the word segmenter's dictionary: about 1.4 s of CPU)",
     )
+    parser.add_argument(
+        "--baseline-seconds", type=float, default=300.0, help="time budget of the in-process baseline (it stops early)"
+    )
+    parser.add_argument(
+        "--sqlite-analyze",
+        action="store_true",
+        help="run ANALYZE on SQLite after loading (the platform never does: without it the line says sqlite_stats=none)",
+    )
     parser.add_argument("--no-record", action="store_true", help="print the BENCH lines without appending them")
     parser.add_argument("--keep", action="store_true", help="keep the loaded database (bench/data/kept-opac-*)")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse a kept, loaded database: the pages only read, so it is recorded"
     )
     parser.add_argument("--load-child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--baseline-child", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-child", nargs=3, metavar=("DATA", "OUT", "BUDGET"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load_child:
         load_child()
         return
     if args.baseline_child:
-        baseline_child(Path(args.baseline_child[0]), Path(args.baseline_child[1]))
+        baseline_child(Path(args.baseline_child[0]), Path(args.baseline_child[1]), float(args.baseline_child[2]))
         return
     if shutil.which("locust", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("locust is not installed in this environment: pip install -e '.[dev]'")
@@ -589,6 +641,8 @@ def main(argv: list[str] | None = None) -> None:
         think=args.think,
         warmup=args.warmup,
         keep="reuse" if args.reuse else ("keep" if args.keep else ""),
+        baseline_seconds=args.baseline_seconds,
+        sqlite_analyze=args.sqlite_analyze,
     )
     path = catalog.generated_file(opts.records)
     queries = catalog.build_queries(path)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 GENERATED = 150
 # A small crowd and a short history keep each run to seconds; the named readers and their scenes are all there.
-SMALL = {"readers": 24, "history_days": 21}
+SMALL = {"readers": 24, "history_days": 28}
 
 
 @pytest.fixture(autouse=True)

@@ -133,17 +133,10 @@ def harvest(
         raise errors.SourceInactive(code=source.code)
     run = _start_run(source, full=full, since=since, until=until, resume=resume, actor=actor, now=now())
     client = harvester or make_harvester(source)
-    chained = client.on_retry
-
-    def count_retry(attempt: oai.Attempt) -> None:
-        HarvestRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1, error=attempt.problem[:2000])
-        if chained is not None:
-            chained(attempt)
-
-    client.on_retry = count_retry
+    retries = Retries(client, run.retries)
     events.record("union_catalog.harvest_started", actor=actor, target=run, data={"source": source.code})
     try:
-        _harvest_lists(source, run, client, progress=progress, now=now)
+        _harvest_lists(source, run, client, retries, progress=progress, now=now)
     except BaseException as exc:
         failed = isinstance(
             exc, oaiexceptions.BadArgument | oaiexceptions.CannotDisseminateFormat | oaiexceptions.BadVerb
@@ -152,17 +145,36 @@ def harvest(
             status=HarvestRun.Status.FAILED if failed else HarvestRun.Status.INTERRUPTED,
             error=problem(exc)[:2000],
             heartbeat_at=now(),
+            retries=retries.total(),
         )
         if isinstance(exc, Exception) and not isinstance(exc, errors.DomainError):
             raise errors.HarvestFailed(code=source.code, problem=problem(exc)) from exc
         raise
-    finally:
-        client.on_retry = chained
+    HarvestRun.objects.filter(pk=run.pk).update(retries=retries.total())
     return _finish(source, run, actor=actor, now=now())
 
 
+class Retries:
+    """The run's retries: those of earlier sessions and the client's since this one began (the client counts them in
+    its fetching thread, which must not write to the database)."""
+
+    def __init__(self, client: oai.Harvester, before: int) -> None:
+        self.client = client
+        self.before = before
+        self.start = client.retried
+
+    def total(self) -> int:
+        return self.before + self.client.retried - self.start
+
+
 def _harvest_lists(
-    source: Source, run: HarvestRun, client: oai.Harvester, *, progress: Progress | None, now: Callable[[], datetime]
+    source: Source,
+    run: HarvestRun,
+    client: oai.Harvester,
+    retries: Retries,
+    *,
+    progress: Progress | None,
+    now: Callable[[], datetime],
 ) -> None:
     granularity = client.granularity()
     if granularity != source.granularity:
@@ -179,12 +191,12 @@ def _harvest_lists(
             arguments["until"] = oai.format_datestamp(run.harvest_until, granularity)
         params = {"resumptionToken": run.resumption_token} if run.resumption_token else arguments
         try:
-            _harvest_list(source, run, client, params, prefix, libraries, progress=progress, now=now)
+            _harvest_list(source, run, client, retries, params, prefix, libraries, progress=progress, now=now)
         except oaiexceptions.BadResumptionToken:
             # The provider no longer knows the stored token (expired, or its key changed): list again from the
             # run's own arguments; what already landed comes back as unchanged.
             run.resumption_token = ""
-            _harvest_list(source, run, client, arguments, prefix, libraries, progress=progress, now=now)
+            _harvest_list(source, run, client, retries, arguments, prefix, libraries, progress=progress, now=now)
         run.prefix_index += 1
         run.resumption_token = ""
         run.cursor = 0
@@ -195,6 +207,7 @@ def _harvest_list(
     source: Source,
     run: HarvestRun,
     client: oai.Harvester,
+    retries: Retries,
     params: dict[str, str],
     prefix: str,
     libraries: Libraries,
@@ -206,7 +219,12 @@ def _harvest_list(
         for page, token, size, _cursor in oai.pages(client, params):
             items, count = read_page(page, prefix)
             run.cursor += count
-            fields: dict[str, Any] = {"resumption_token": token, "pages": F("pages") + 1, "cursor": run.cursor}
+            fields: dict[str, Any] = {
+                "resumption_token": token,
+                "pages": F("pages") + 1,
+                "cursor": run.cursor,
+                "retries": retries.total(),
+            }
             if size is not None:
                 run.complete_list_size = size
                 fields["complete_list_size"] = size

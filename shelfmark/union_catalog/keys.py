@@ -40,9 +40,10 @@ SUBJECT_POINTS_MAX = 3
 FIELD_POINTS_MAX = 4
 
 _NUMERAL = "0-9一二三四五六七八九十百零〇两"
-_VOLUME_CN = re.compile(rf"第\s*([{_NUMERAL}]+)\s*(?:卷|册|辑|部|集|分册|编|篇|期|季)")
+# 第N卷/册/辑 anywhere; 第N部/集/编/篇/期/季 only at the end, where they do not start a phrase (第三部门研究).
+_VOLUME_CN = re.compile(rf"第\s*([{_NUMERAL}]+)\s*(?:(?:卷|册|辑|分册)|(?:部|集|编|篇|期|季)$)")
 _VOLUME_CN_AFTER = re.compile(rf"(?:卷|册)\s*([{_NUMERAL}]+)\s*$")
-_VOLUME_PART = re.compile(r"([上中下])\s*(?:卷|册|编|集|部)")
+_VOLUME_PART = re.compile(r"([上中下])\s*(?:卷|册|编|集|部)$")
 _VOLUME_LATIN = re.compile(r"\b(?:vol|volume|v|bd|band|tome|t|part|pt|no|book)\.?\s*(\d{1,4})\b")
 _DIGITS = re.compile(r"^\s*(\d{1,4})\s*$")
 _EDITION_CN = re.compile(rf"第?\s*([{_NUMERAL}]+)\s*版")
@@ -144,19 +145,21 @@ def chinese_number(value: str) -> int | None:
 def volume_of(title: str, parts: Iterable[str] = ()) -> str:
     """Return the volume a record describes ("3", "上"), from its part subfields (245$n, 200$h) or its title."""
     for candidate in (*parts, title):
-        folded = text.normalize(candidate)
-        if not folded:
+        normalized = text.normalize(candidate)
+        if not normalized:
             continue
-        for pattern in (_VOLUME_CN, _VOLUME_CN_AFTER, _VOLUME_LATIN):
-            found = pattern.search(folded)
+        # Chinese markers are read with spaces and punctuation gone (第 2 卷, 第二·卷), Latin ones as written.
+        bare = _NOT_WORD.sub("", normalized)
+        for pattern, where in ((_VOLUME_CN, bare), (_VOLUME_CN_AFTER, bare), (_VOLUME_LATIN, normalized)):
+            found = pattern.search(where)
             if found:
                 number = chinese_number(found.group(1))
                 if number is not None:
                     return str(number)
-        found = _VOLUME_PART.search(folded)
+        found = _VOLUME_PART.search(bare)
         if found:
             return found.group(1)
-        if candidate is not title and (digits := _DIGITS.match(folded)):
+        if candidate is not title and (digits := _DIGITS.match(normalized)):
             return str(int(digits.group(1)))
     return ""
 

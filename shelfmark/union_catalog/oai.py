@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import email.utils
 import io
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -127,6 +129,7 @@ class Harvester(Sickle):
     ) -> None:
         super().__init__(endpoint, max_retries=0, timeout=timeout, **request_args)
         self.retries = retries
+        self.retried = 0  # retries so far, counted here: the fetching thread must not write to the database
         self.backoff = backoff
         self.max_delay = max_delay
         self.sleep = sleep
@@ -158,6 +161,7 @@ class Harvester(Sickle):
                 raise HarvestError(f"{problem} from {self.endpoint} (after {attempt} retries)")
             delay = min(wait if wait is not None else self.backoff * 2**attempt, self.max_delay)
             attempt += 1
+            self.retried += 1
             if self.on_retry is not None:
                 self.on_retry(Attempt(attempt, problem, delay))
             self.sleep(delay)
@@ -167,12 +171,10 @@ class Harvester(Sickle):
         return str(getattr(self.Identify(), "granularity", "") or "YYYY-MM-DDThh:mm:ssZ")
 
 
-def pages(harvester: Harvester, params: dict[str, Any]) -> Iterator[tuple[Page, str, int | None, int | None]]:
-    """Yield each page of a ListRecords request with the token that follows it ("" at the end), its
-    completeListSize and cursor; raise ListEnded when the list is empty, Sickle's exception on an OAI-PMH error.
+ListPage = tuple[Page, str, int | None, int | None]
 
-    `params` is either the list's arguments (metadataPrefix, set, from, until) or just a stored resumptionToken.
-    """
+
+def _list_pages(harvester: Harvester, params: dict[str, Any]) -> Iterator[ListPage]:
     try:
         iterator = OAIResponseIterator(harvester, {"verb": "ListRecords", **params})
     except oaiexceptions.NoRecordsMatch:
@@ -182,6 +184,51 @@ def pages(harvester: Harvester, params: dict[str, Any]) -> Iterator[tuple[Page, 
         size = _number(token.complete_list_size) if token is not None else None
         cursor = _number(token.cursor) if token is not None else None
         yield page, ((token.token or "").strip() if token is not None else ""), size, cursor
+
+
+def pages(harvester: Harvester, params: dict[str, Any], *, ahead: int = 1) -> Iterator[ListPage]:
+    """Yield each page of a ListRecords request with the token that follows it ("" at the end), its
+    completeListSize and cursor; raise ListEnded when the list is empty, Sickle's exception on an OAI-PMH error.
+
+    `params` is either the list's arguments (metadataPrefix, set, from, until) or just a stored resumptionToken.
+    A thread fetches up to `ahead` pages beyond the one being landed: the provider builds the next page while
+    this process reads the last (a page only lands, and its token is only stored, in the caller's thread).
+    """
+    if ahead < 1:
+        yield from _list_pages(harvester, params)
+        return
+    fetched: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            for item in _list_pages(harvester, params):
+                while not stop.is_set():
+                    try:
+                        fetched.put(("page", item), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            fetched.put(("end", None))
+        except BaseException as exc:  # raised again in the caller's thread
+            fetched.put(("error", exc))
+
+    worker = threading.Thread(target=fetch, name="oai-pages", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = fetched.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        stop.set()
+        # A fetch in flight ends on its own (the thread is a daemon and sees `stop` before queueing anything).
+        worker.join(timeout=5)
 
 
 def _number(value: str | None) -> int | None:
@@ -237,14 +284,14 @@ def marcxml_records(elements: list[etree._Element]) -> list[tuple[Any, str | Non
 
 
 def _as_marcxml(element: etree._Element) -> etree._Element:
-    """A copy of the metadata element as a MARCXML record (some providers wrap it, or leave out the namespace)."""
-    local = etree.QName(element).localname
-    if local == "collection":
+    """The metadata element as a MARCXML record (some providers wrap it in a collection, or leave out the
+    namespace); it is moved out of its page, which is read already."""
+    if etree.QName(element).localname == "collection":
         inner = next(iter(element), None)
         element = inner if inner is not None else element
-    copy = etree.fromstring(etree.tostring(element))
-    if etree.QName(copy).namespace != MARCXML_NS:
-        for node in copy.iter():
+    if etree.QName(element).namespace != MARCXML_NS:
+        element = etree.fromstring(etree.tostring(element))
+        for node in element.iter():
             if isinstance(node.tag, str):
                 node.tag = f"{{{MARCXML_NS}}}{etree.QName(node).localname}"
-    return copy
+    return element

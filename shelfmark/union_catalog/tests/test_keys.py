@@ -140,3 +140,17 @@ def test_fullness_counts_filled_fields_by_their_stated_weights():
 
     assert fullness(brief) == 13
     assert fullness(fuller) == 19
+
+
+@pytest.mark.parametrize(
+    ("title", "volume"),
+    [
+        ("辽宁通史 第二·卷", "2"),
+        ("辽宁通史 第\u3000二卷", "2"),
+        ("第三部门研究", ""),
+        ("天下集注", ""),
+        ("诗经 第三集", "3"),
+    ],
+)
+def test_volume_markers_survive_spaces_and_punctuation_but_ordinary_words_are_no_volumes(title, volume):
+    assert volume_of(title) == volume

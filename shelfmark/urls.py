@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/catalog/", include("shelfmark.catalog.urls")),
     path("staff/circulation/", include("shelfmark.circulation.urls")),
     path("staff/lists/", include("shelfmark.booklists.urls")),
+    path("staff/union/", include("shelfmark.union_catalog.urls")),  # member sources, harvests, clusters, decisions
     path("staff/alliance/", include("shelfmark.alliance.urls")),  # local documents, gap report, scorecards
     path("staff/ill/", include("shelfmark.ill.urls")),  # interlibrary loan queues and requests
     path("ill/iso18626", include("shelfmark.ill.urls_protocol")),  # ISO 18626 messages from partner installations

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -272,7 +272,6 @@ def _write(nodes: list[linkage.Node], result: linkage.Result, now: datetime, dro
     }
     stamp = bulk.adapt(now, Cluster._meta.get_field("updated_at"))
     inserts, updates = [], []
-    titles: dict[int, int] = {}
     for root, members in groups.items():
         cluster_id = target[root]
         assert cluster_id is not None
@@ -281,13 +280,11 @@ def _write(nodes: list[linkage.Node], result: linkage.Result, now: datetime, dro
         row = (nodes[best].member_id, len(members), isbn)
         if cluster_id not in current:
             inserts.append([cluster_id, *row, "", stamp, stamp])
-            titles[cluster_id] = nodes[best].member_id
         elif current[cluster_id] != row:
             updates.append([cluster_id, *row, stamp])
-            titles[cluster_id] = nodes[best].member_id
     bulk.insert(Cluster, ("id", "preferred_id", "size", "isbn", "title", "created_at", "updated_at"), inserts)
     bulk.update(Cluster, ("preferred_id", "size", "isbn", "updated_at"), updates)
-    _copy_titles(titles)
+    _copy_titles()
     moves = [
         [nodes[i].member_id, target[root]]
         for root, members in groups.items()
@@ -305,12 +302,11 @@ def _write(nodes: list[linkage.Node], result: linkage.Result, now: datetime, dro
     return len(moves), len(groups)
 
 
-def _copy_titles(preferred: dict[int, int]) -> None:
-    """Set each given cluster's title to its preferred member's (titles are long text: read them only here)."""
-    cluster_of = {member_id: cluster_id for cluster_id, member_id in preferred.items()}
-    for chunk in _chunks(list(cluster_of)):
-        rows = [
-            [cluster_of[member_id], title]
-            for member_id, title in ClusterMember.objects.filter(pk__in=chunk).values_list("id", "title")
-        ]
-        bulk.update(Cluster, ("title",), rows)
+def _copy_titles() -> None:
+    """Give every cluster its preferred record's title where it differs (a new cluster, another preferred record, or
+    the record retitled since), in one statement: titles are long text, read only here."""
+    cluster = connection.ops.quote_name(Cluster._meta.db_table)
+    member = connection.ops.quote_name(ClusterMember._meta.db_table)
+    title = f"COALESCE((SELECT m.title FROM {member} m WHERE m.id = {cluster}.preferred_id), '')"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {cluster} SET title = {title} WHERE title <> {title}")

@@ -268,3 +268,18 @@ def test_the_cluster_command_prints_what_the_run_did(planted):
     call_command("cluster", "--quiet", stdout=out)
     line = out.getvalue().strip()
     assert line.startswith("members=12 clusters=10 changed=12 links=2 candidates=1 seconds=")
+
+
+def test_a_retitled_preferred_record_retitles_its_cluster(net, tmp_path):
+    source = file_source(net, code="LN-TL")
+    harvesting.load_file(
+        source=source, path=write(tmp_path / "a.mrc", [marc21("辽宁通史稿", control_number="t1", year=2001)])
+    )
+    clustering.run()
+    harvesting.load_file(
+        source=source, path=write(tmp_path / "b.mrc", [marc21("辽宁通史", control_number="t1", year=2001)])
+    )
+
+    clustering.run()
+
+    assert list(Cluster.objects.values_list("title", "size")) == [("辽宁通史", 1)]

@@ -61,7 +61,7 @@ from bench.catalog import (  # noqa: E402
     shelfmark_command,
 )
 
-PLANT_VERSION = 2
+PLANT_VERSION = 3
 PG_NAME = "shelfmark_bench_union"
 OURS_SHARE = 10  # every tenth planted duplicate goes into our own catalogue
 DISTRACTOR_SHARE = 10  # one distractor per ten planted duplicates
@@ -159,7 +159,7 @@ def distractor(book: object, rng: random.Random, number: int) -> object:
 
     isbn = ""
     if rng.random() < 0.5:
-        body = f"97879999{number % 10**4:04d}"
+        body = f"97879{number:07d}"  # publisher group 9: none of the generator's publishers
         isbn = body + isbn13_check(body)
     if rng.random() < 0.5:
         title = book.title  # type: ignore[attr-defined]

@@ -112,7 +112,7 @@ def planted(net: Any, tmp_path: Any) -> dict[str, Any]:
         ),
         # alike but not the same author: a candidate for a cataloguer, not a link
         marc21("沈阳城市史", control_number="cand-1", statement="王小明著", publisher="沈阳出版社", year=2010),
-        marc21("沈阳城市史", control_number="cand-2", statement="李华著", publisher="沈阳出版社", year=2010),
+        marc21("沈阳城市史", control_number="cand-2", statement="王晓明著", publisher="沈阳出版社", year=2010),
     ]
     source = file_source(net)
     harvesting.load_file(source=source, path=write(tmp_path / "members.mrc", variants))

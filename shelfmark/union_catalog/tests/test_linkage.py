@@ -44,7 +44,7 @@ def test_hard_blocks_volume_edition_other_isbns_and_years():
 
 def test_scores_weigh_title_author_publisher_and_year():
     alike = linkage.compare(node(1, "沈阳城市史"), node(2, "沈阳城市史"))
-    other_author = linkage.compare(node(1, "沈阳城市史", author="王小明"), node(2, "沈阳城市史", author="李华"))
+    other_author = linkage.compare(node(1, "沈阳城市史", author="王小明"), node(2, "沈阳城市史", author="王晓明"))
     no_year = linkage.compare(node(1, "沈阳城市史", year=None), node(2, "沈阳城市史"))
 
     assert alike == (1.0, "similar")
@@ -86,3 +86,16 @@ def test_the_preferred_record_is_the_fullest_then_ours_then_the_oldest():
     assert linkage.preferred([0, 1, 2], nodes) == 2
     nodes[2].ours = False
     assert linkage.preferred([0, 1, 2], nodes) == 1
+
+
+def test_chinese_names_differing_by_a_character_are_other_people_and_role_words_do_not_count():
+    def statement(member_id: int, text: str, publisher: str = "湖南文艺出版社") -> Node:
+        return Node(member_id, (), "水稻栽培十讲", "", text, publisher, 1984, "", "")
+
+    roles = linkage.compare(statement(1, "张三著"), statement(2, "张三编著"))
+    other_person = linkage.compare(statement(1, "周辉著"), statement(2, "何国辉著"))
+    other_translator = linkage.compare(statement(1, "美马克吐温著夏霞译"), statement(2, "美马克吐温著金磊文译"))
+
+    assert roles == (1.0, "similar")
+    assert other_person[0] < linkage.AUTO_LINK
+    assert other_translator[0] < linkage.AUTO_LINK

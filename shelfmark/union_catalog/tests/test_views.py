@@ -49,7 +49,7 @@ def clustered(net: Any, tmp_path: Any) -> dict[str, Any]:
     source = file_source(net)
     records = [
         marc21("沈阳城市史", control_number="c1", statement="王小明著", publisher="沈阳出版社", year=2010),
-        marc21("沈阳城市史", control_number="c2", statement="李华著", publisher="沈阳出版社", year=2010),
+        marc21("沈阳城市史", control_number="c2", statement="王晓明著", publisher="沈阳出版社", year=2010),
         marc21("辽宁通史", control_number="b1", statement="张三著", isbn="9787205012342", year=2019),
         marc21("遼寧通史", control_number="b2", statement="张三著", isbn="7205012341", year=2019),
     ]

@@ -33,5 +33,17 @@ class CopyStillTravelling(DomainError):
     status = 409
 
 
+class ReaderBlocked(DomainError):
+    code = "ill_reader_blocked"
+    default_message: Any = _("读者暂不能申请馆际互借：{reasons}")
+    status = 409
+
+
+class AlreadyRequested(DomainError):
+    code = "ill_already_requested"
+    default_message: Any = _("已有一条未完成的《{title}》馆际互借申请（申请号 {request}），不必重复申请。")
+    status = 409
+
+
 class InvalidRequest(InvalidInput):
     code = "ill_invalid_request"

@@ -26,11 +26,20 @@ from shelfmark.core.jobs import enqueue_on_commit
 from shelfmark.holdings import services as item_services
 from shelfmark.holdings.models import Item, ItemStatus
 from shelfmark.ill import iso18626, rules, tasks
-from shelfmark.ill.errors import CopyStillTravelling, InvalidRequest, NoCopyToLend, NotOurSide, TransitionNotAllowed
+from shelfmark.ill.errors import (
+    AlreadyRequested,
+    CopyStillTravelling,
+    InvalidRequest,
+    NoCopyToLend,
+    NotOurSide,
+    ReaderBlocked,
+    TransitionNotAllowed,
+)
 from shelfmark.ill.models import OutgoingMessage, Partner, Request, RequestEvent, Status
 from shelfmark.libraries.models import Library, ServicePoint
 from shelfmark.notices import services as notices
 from shelfmark.notices.models import Channel
+from shelfmark.patrons import selectors as patron_selectors
 from shelfmark.patrons.models import Patron
 
 __all__ = [
@@ -211,6 +220,8 @@ def request_item(
         raise InvalidRequest(_("需要日期 {date} 已过。").format(date=needed_by.isoformat()), field="needed_by")
     if year is not None and not 0 < year < 10000:
         raise InvalidRequest(_("出版年 {year} 无效。").format(year=year), field="year")
+    if patron is not None and isinstance(actor, Patron) and actor.pk == patron.pk:
+        _check_reader(patron, record=record, isbn_13=isbn_13, title=title, now=now)
     request = rows.insert(
         Request(
             requesting_library=requesting_library,
@@ -247,6 +258,25 @@ def request_item(
         now=now,
     )
     return request
+
+
+def _check_reader(patron: Patron, *, record: Record | None, isbn_13: str, title: str, now: datetime) -> None:
+    """Refuse a reader asking for themselves while blocked, or for a title they already asked for and which is
+    still open (a double tap, or a forgotten request). Staff asking for a reader decide both at the desk."""
+    patron = patron_selectors.lock_patron(patron.pk)
+    blocks = patron_selectors.blocks(patron, now=now)
+    if blocks:
+        raise ReaderBlocked(reasons="; ".join(block.reason for block in blocks))
+    open_requests = Request.objects.filter(patron=patron, status__in=rules.OPEN)
+    if record is not None:
+        same = open_requests.filter(record=record)
+    elif isbn_13:
+        same = open_requests.filter(isbn=isbn_13)
+    else:
+        same = open_requests.filter(record__isnull=True, isbn="", title=title[:2000])
+    earlier = same.order_by("id").first()
+    if earlier is not None:
+        raise AlreadyRequested(title=earlier.title, request=earlier.pk)
 
 
 @transaction.atomic

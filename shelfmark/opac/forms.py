@@ -1,4 +1,4 @@
-"""Reader forms: card + PIN login, and the pickup choice of a booking."""
+"""Reader forms: card + PIN login, the pickup choice of a booking, an interlibrary loan request."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shelfmark.ill.forms import ReaderRequestForm
 from shelfmark.libraries.models import Library
 from shelfmark.opac import selectors
 from shelfmark.opac.templatetags.opac import place
@@ -40,3 +41,21 @@ class HoldForm(forms.Form):
 
     def home_delivery(self) -> bool:
         return bool(self.cleaned_data["pickup"] == HOME_DELIVERY)
+
+
+class InterlibraryLoanForm(ReaderRequestForm):
+    """Ask the network to borrow a title from another library: the citation and where to collect it."""
+
+    record = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, patron: Patron, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.libraries = {str(library.pk): library for library in selectors.pickup_libraries()}
+        self.fields["pickup"] = forms.ChoiceField(
+            label=_("取书地点"),
+            choices=[(pk, place(library)) for pk, library in self.libraries.items()],
+            initial=str(patron.home_library_id),
+        )
+
+    def pickup_library(self) -> Library:
+        return self.libraries[self.cleaned_data["pickup"]]

@@ -1,8 +1,9 @@
-"""Reader pages, mounted at the site root: /account/... for the reader's own account, /records/<id>/ for a title."""
+"""Reader pages, mounted at the site root: /account/... for the reader's own account (interlibrary loans under
+/account/ill/), /records/<id>/ for a title."""
 
 from django.urls import include, path
 
-from shelfmark.opac.views import account, auth, booking, display
+from shelfmark.opac.views import account, auth, booking, display, ill
 
 app_name = "opac"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("account/holds/<int:hold_id>/cancel/", account.cancel_hold, name="cancel_hold"),
     path("account/history/", account.history_choice, name="history_choice"),
     path("account/book/", booking.find, name="find"),
+    path("account/ill/", ill.requests, name="ill"),
+    path("account/ill/<int:request_id>/cancel/", ill.cancel, name="cancel_ill"),
     path("records/<int:record_id>/", booking.record, name="record"),
     path("records/<int:record_id>/hold/", booking.place_hold, name="place_hold"),
     path("display/", display.display, name="display"),

@@ -43,7 +43,7 @@ _HOLD_NOT_ALLOWED_BY_FIELD: dict[str | None, Any] = {
 
 def refusal_text(error: DomainError, *, patron: Patron | None = None, now: datetime | None = None) -> str:
     """Say why the request was refused, in the reader's language; unknown codes fall back to the error's message."""
-    if error.code == "patron_blocked" and patron is not None:
+    if error.code in ("patron_blocked", "ill_reader_blocked") and patron is not None:
         reasons = "；".join(block_text(block, patron) for block in patron_selectors.blocks(patron, now=now))
         return _("您的借阅权限目前暂停：{reasons}").format(reasons=reasons or error.message)
     if error.code == "hold_not_allowed":

@@ -215,6 +215,7 @@ def _main_pages(world: dict[str, Any]) -> list[tuple[str, str, bool]]:
         ("record-reader", f"/records/{record.pk}/", True),
         ("account", "/account/", True),
         ("find", f"/account/book/?q={quote('故宫')}", True),
+        ("ill", f"/account/ill/?record={record.pk}", True),
     ]
     pages += [("search", "/search/", False), ("results", f"/search/?q={quote('故宫')}", False)]
     pages += [(name.split(":")[1], reverse(name), False) for name in PUBLIC_LISTS]
@@ -263,7 +264,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_main_reader_pages(
 
     # then none has a serious or critical violation, and none scrolls sideways
     assert {name: problems for name, problems in found.items() if problems} == {}
-    assert len(checked) == 15
+    assert len(checked) == 16
 
 
 def test_a_missing_axe_core_fails_in_ci(monkeypatch, tmp_path: Path):

@@ -13,6 +13,7 @@ from shelfmark.catalog import services
 from shelfmark.catalog.importing import MATCHES, ImportSummary, iter_rejects
 from shelfmark.catalog.marc.extract import FORMATS
 from shelfmark.catalog.marc.reading import ENCODINGS
+from shelfmark.core.dbstats import refresh_statistics
 from shelfmark.core.errors import DomainError
 from shelfmark.libraries.models import Library
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 setattr(totals, name, getattr(totals, name) + getattr(summary, name))
         if len(options["files"]) > 1:
             self.stdout.write(f"total: {totals.line()}")
+        refresh_statistics()  # a large import leaves the planner guessing (shelfmark.core.dbstats)
 
     def _import(self, path: Path, library: Library | None, reject_base: Path, options: dict[str, Any]) -> ImportSummary:
         bar = Progress(

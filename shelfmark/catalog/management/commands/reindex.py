@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from shelfmark.catalog.search.index import rebuild
+from shelfmark.core.dbstats import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -26,5 +27,6 @@ class Command(BaseCommand):
                 progress.update(task, completed=done, total=total)
 
             count = rebuild(progress=advance)
+        refresh_statistics()
         elapsed = max(time.perf_counter() - started, 1e-9)
         self.stdout.write(f"indexed {count} records in {elapsed:.1f} s ({count / elapsed:,.0f} records/s)")

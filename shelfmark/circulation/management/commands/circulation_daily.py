@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from shelfmark.circulation import services
+from shelfmark.core.dbstats import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         expired = services.expire_hold_shelf()
         run = services.process_overdues()
+        refresh_statistics()
         self.stdout.write(
             f"holds expired: {expired}; overdue loans: {run.overdue_loans}; "
             f"fines updated: {run.fines_updated}; notices queued: {run.notices}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from shelfmark.core.dbstats import refresh_statistics
 from shelfmark.demo.booklists import load_booklists
 from shelfmark.demo.catalog import GENERATED_RECORDS, load_catalog
 from shelfmark.demo.circulation_data import load_circulation
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         summary["items"] = item_cases(readers)
         summary["sip2"] = load_kiosk(libraries)
         summary["booklists"] = load_booklists(libraries)
+        refresh_statistics()
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, default=str))
             return

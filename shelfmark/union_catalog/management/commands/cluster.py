@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from shelfmark.core.dbstats import refresh_statistics
 from shelfmark.union_catalog import clustering
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         say = None if options["quiet"] else (lambda message: self.stderr.write(message))
         summary = clustering.run(full=options["full"], progress=say)
+        refresh_statistics()
         self.stdout.write(summary.line())

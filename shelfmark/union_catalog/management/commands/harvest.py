@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from shelfmark.core.dbstats import refresh_statistics
 from shelfmark.core.errors import DomainError
 from shelfmark.union_catalog import clustering, harvesting
 from shelfmark.union_catalog.models import HarvestRun, Source
@@ -92,6 +93,7 @@ class Command(BaseCommand):
                     else ""
                 )
                 raise CommandError(f"{exc.message}{hint}") from exc
+        refresh_statistics()
         self.stdout.write(f"{source.code} run #{run.pk}: {run.line()}")
         for reject in run.rejects[:REJECTS_SHOWN]:
             self.stdout.write(f"  rejected {reject['identifier']}: {reject['reason']}")

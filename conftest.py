@@ -6,8 +6,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from shelfmark.core import memo
+
+# Property tests check behaviour, not speed: Hypothesis's default 200 ms deadline per example fails them on a
+# busy CI machine (each example here touches the database). Speed is measured by bench/, never by tests.
+hypothesis_settings.register_profile("shelfmark", deadline=None)
+hypothesis_settings.load_profile("shelfmark")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from shelfmark.core import events
 from shelfmark.union_catalog import errors, oai
 from shelfmark.union_catalog.dublin_core import record_from_dc
 from shelfmark.union_catalog.files import prepared_file
-from shelfmark.union_catalog.loading import Counts, Libraries, land, mark_unseen_deleted
+from shelfmark.union_catalog.loading import Counts, Libraries, growth_watch, land, mark_unseen_deleted
 from shelfmark.union_catalog.models import HarvestRun, Source
 from shelfmark.union_catalog.prepare import Deleted, Incoming, Rejected, prepare
 
@@ -215,6 +215,7 @@ def _harvest_list(
     progress: Progress | None,
     now: Callable[[], datetime],
 ) -> None:
+    growth = growth_watch()
     try:
         for page, token, size, _cursor in oai.pages(client, params):
             items, count = read_page(page, prefix)
@@ -231,7 +232,7 @@ def _harvest_list(
             if run.response_date is None:
                 run.response_date = page.response_date() or now()
                 fields["response_date"] = run.response_date
-            land(items, source=source, run=run, libraries=libraries, now=now(), progress=fields)
+            land(items, source=source, run=run, libraries=libraries, now=now(), progress=fields, growth=growth)
             run.resumption_token = token
             if progress is not None:
                 run.refresh_from_db()
@@ -322,6 +323,7 @@ def load_file(
     )
     run.refresh_from_db()
     libraries = Libraries(source)
+    growth = growth_watch()
     events.record(
         "union_catalog.file_load_started", actor=actor, target=run, data={"source": source.code, "file": path.name}
     )
@@ -332,7 +334,15 @@ def load_file(
             batch.append(item)
             if len(batch) >= FILE_BATCH:
                 total.add(
-                    land(batch, source=source, run=run, libraries=libraries, now=now(), progress={"cursor": position})
+                    land(
+                        batch,
+                        source=source,
+                        run=run,
+                        libraries=libraries,
+                        now=now(),
+                        progress={"cursor": position},
+                        growth=growth,
+                    )
                 )
                 batch = []
                 if progress is not None:
@@ -347,6 +357,7 @@ def load_file(
                     libraries=libraries,
                     now=now(),
                     progress={"cursor": run.cursor + len(batch)},
+                    growth=growth,
                 )
             )
     except BaseException as exc:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from shelfmark.core.dbstats import GrowthWatch
 from shelfmark.libraries.models import Library
 from shelfmark.union_catalog import bulk
 from shelfmark.union_catalog.models import ClusterMember, HarvestRun, Source, SourceHolding, SourceRecord
@@ -97,8 +98,10 @@ def land(
     now: datetime,
     progress: dict[str, Any] | None = None,
     before_commit: Callable[[], None] | None = None,
+    growth: GrowthWatch | None = None,
 ) -> Counts:
-    """Write one batch and the run's progress (`progress`: run fields such as the next resumption token)."""
+    """Write one batch and the run's progress (`progress`: run fields such as the next resumption token); tell
+    `growth` the rows added, so that a long load keeps the planner's statistics of what it fills current."""
     counts = Counts(read=len(items))
     latest: dict[str, Prepared | Deleted] = {}
     for item in items:
@@ -132,7 +135,14 @@ def land(
         HarvestRun.objects.filter(pk=run.pk).update(**fields)
         if before_commit is not None:
             before_commit()
+    if growth is not None:
+        growth.added_rows(counts.new)
     return counts
+
+
+def growth_watch() -> GrowthWatch:
+    """Watch the tables a member's records land in (looked up by identifier and by source record each batch)."""
+    return GrowthWatch([model._meta.db_table for model in (SourceRecord, SourceHolding, ClusterMember)])
 
 
 def _write(

@@ -62,3 +62,24 @@ def test_the_analyze_command_refreshes_them_and_says_how_long_it_took():
     call_command("analyze", stdout=out)
     assert out.getvalue().startswith("statistics refreshed in ") and out.getvalue().endswith(" s\n")
     assert _record_rows_known_to_the_planner() == 1
+
+
+def test_a_long_load_refreshes_them_each_time_its_rows_double():
+    from shelfmark.core.dbstats import GrowthWatch
+
+    for title in ("辽宁通史", "沈阳故宫", "满洲实录"):
+        make_record(title)
+    _forget_statistics()
+    watch = GrowthWatch(["catalog_record"], first=2)
+
+    watch.added_rows(1)
+    assert _record_rows_known_to_the_planner() is None
+    watch.added_rows(1)  # 2 rows added: the first refresh
+    assert _record_rows_known_to_the_planner() == 3
+
+    make_record("奉天通志")
+    make_record("盛京通志")
+    watch.added_rows(1)  # 3: not yet doubled
+    assert _record_rows_known_to_the_planner() == 3
+    watch.added_rows(1)  # 4: doubled since the last refresh
+    assert _record_rows_known_to_the_planner() == 5

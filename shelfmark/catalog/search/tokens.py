@@ -262,3 +262,12 @@ def record_tokens(record: Any, prepared: Prepared | None = None) -> RecordTokens
     `prepared` is prepare_tokens of the same field values, when already computed."""
     fields, text, _terms = prepared if prepared is not None else prepare_tokens(record)
     return RecordTokens(record_id=record.pk, fields=fields, text=text, facets=facet_values(record))
+
+
+def warm_up() -> None:
+    """Load the dictionaries behind folding, cutting and pinyin (OpenCC, jieba, pypinyin) now, not in the first
+    reader's search: under gunicorn --preload the master does it once and every worker shares the pages."""
+    sample = "辽宁省图书馆藏書目錄 Shenyang 2024"
+    folded = fold(sample)
+    for word in [*index_words(folded), *query_words(folded)]:
+        word_pinyin(word)

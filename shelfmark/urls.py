@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("shelfmark.accounts.urls")),
     path("staff/catalog/", include("shelfmark.catalog.urls")),
+    path("staff/copycat/", include("shelfmark.protocols.z3950.urls")),  # Z39.50 copy cataloguing
     path("staff/circulation/", include("shelfmark.circulation.urls")),
     path("staff/lists/", include("shelfmark.booklists.urls")),
     path("staff/union/", include("shelfmark.union_catalog.urls")),  # member sources, harvests, clusters, decisions

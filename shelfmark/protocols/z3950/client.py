@@ -22,6 +22,7 @@ from shelfmark.libraries.models import Library
 # Bib-1 use attributes for what a cataloguer searches by.
 USE_ATTRIBUTES = {"any": 1016, "title": 4, "author": 1003, "isbn": 7, "issn": 8, "subject": 21}
 SYNTAXES = ("usmarc", "unimarc")
+MAX_SHOWN = 50  # records a staff search lists at most
 _ZURL = re.compile(r"(?P<host>[A-Za-z0-9.\-]+):(?P<port>\d{1,5})/(?P<database>[A-Za-z0-9_.\-]+)")
 _HITS = re.compile(rb"^\S+: (\d+) hits$", re.MULTILINE)
 _ERROR = re.compile(rb"^\S+ error: (.*)$", re.MULTILINE)

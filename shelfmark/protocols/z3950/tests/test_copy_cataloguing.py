@@ -3,14 +3,7 @@ zoomsh; its records are read, listed and one is catalogued. In CI a missing YAZ 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,47 +14,9 @@ from shelfmark.catalog.search.selectors import search
 from shelfmark.core.models import AuditEvent
 from shelfmark.libraries.tests.factories import make_network
 from shelfmark.protocols.z3950 import client
+from shelfmark.protocols.z3950.tests.conftest import free_port, tool
 
 pytestmark = pytest.mark.django_db
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed (Debian package yaz, in the Makefile's APT_PACKAGES)")
-        pytest.skip(f"{name} is not installed (apt-get install yaz)")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def ztest(tmp_path: Path) -> Iterator[client.Target]:
-    """YAZ's test server on a free local port: any search finds records of its built-in sample set."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [_tool("yaz-ztest"), "-l", str(tmp_path / "ztest.log"), f"tcp:127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _tool("zoomsh")
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < deadline, "yaz-ztest did not start listening"
-            time.sleep(0.05)
-        yield client.Target("127.0.0.1", port, "Default")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_remote_search_lists_the_records_the_server_sent(ztest: client.Target):
@@ -103,8 +58,8 @@ def test_the_copycat_command_lists_and_imports(ztest: client.Target):
 
 
 def test_a_server_that_does_not_answer_is_a_clear_error_and_nothing_is_catalogued():
-    _tool("zoomsh")
-    nowhere = client.Target("127.0.0.1", _free_port(), "Default")
+    tool("zoomsh")
+    nowhere = client.Target("127.0.0.1", free_port(), "Default")
 
     with pytest.raises(client.RemoteSearchFailed) as failed, translation.override("zh-hans"):
         client.search(nowhere, field="title", term="computer", timeout=5)

@@ -406,7 +406,7 @@ def receive(
 
 
 def _notify_arrived(request: Request, *, now: datetime) -> None:
-    """Tell the reader the copy waits at the pickup library (the hold-ready notice, keyed to this request)."""
+    """Tell the reader the copy waits at the pickup library, until when, and the lender's due date."""
     patron = request.patron
     assert patron is not None
     if patron.email:
@@ -422,14 +422,16 @@ def _notify_arrived(request: Request, *, now: datetime) -> None:
     notices.notify(
         channel=channel,
         to=to,
-        kind="hold_ready",
+        kind="ill_arrived",
         reference=f"ill:{request.pk}:arrived",
         context={
             "patron_name": patron.name,
             "library_name": patron.home_library.name,
             "title": request.title,
             "pickup_name": pickup.name if pickup else "",
+            "lender_name": request.lender_name,
             "expires_on": by,
+            "due_on": request.lender_due_on,
         },
         now=now,
     )

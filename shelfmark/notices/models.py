@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("逾期通知")
     HOLD_READY = "hold_ready", _("预约到书")
     HOLD_EXPIRED = "hold_expired", _("预约过期")
+    ILL_ARRIVED = "ill_arrived", _("馆际互借到书")
 
 
 class Status(models.TextChoices):

@@ -4,6 +4,7 @@ Templates live in notices/templates/notices/<language>/<kind>.subject.txt and .b
 - due_soon, overdue: patron_name, library_name, items (list of {title, due_date, days_overdue (overdue only)})
 - hold_ready: patron_name, library_name, title, pickup_name, expires_on
 - hold_expired: patron_name, library_name, title, pickup_name
+- ill_arrived: patron_name, library_name, title, pickup_name, lender_name, expires_on, due_on (the lender's, or None)
 """
 
 from __future__ import annotations

@@ -72,8 +72,9 @@ def test_a_whole_loan_between_two_libraries_of_the_network(alliance: Alliance) -
     assert (item.home_library_id, item.record_id, item.status) == (a.borrower.pk, a.record.pk, ItemStatus.IN_PROCESSING)
     assert item.barcode != a.copy.barcode
     notice = Notice.objects.get(reference=f"ill:{request.pk}:arrived")
-    assert (notice.kind, notice.recipient) == ("hold_ready", "reader@example.org")
-    assert "东北亚古代交通史" in notice.body
+    assert (notice.kind, notice.recipient) == ("ill_arrived", "reader@example.org")
+    assert "您申请馆际互借的《东北亚古代交通史》已从法库县图书馆借到" in notice.body
+    assert f"这本书须在 {DUE:%Y-%m-%d} 前归还（法库县图书馆规定的应还日期），不能续借。" in notice.body
     # when the reader collects it
     loan = services.check_out_to_reader(request=request, actor=a.borrower_clerk, now=at("2025-03-06"))
     # then it is a circulation loan due on the lender's date, not renewable past it

@@ -38,6 +38,15 @@ def test_hold_ready_names_the_pickup_point_and_the_last_day():
     assert "《红楼梦》已到康平镇分馆服务台，请于 2027-03-08 前凭读者证取书" in text.body
 
 
+def test_ill_arrived_names_the_lender_the_last_day_to_collect_and_the_lenders_due_date():
+    context = {**CONTEXT, "lender_name": "法库县图书馆", "due_on": date(2027, 4, 30)}
+    text = render_notice("ill_arrived", context, "en")
+
+    assert text.subject == "[康平县图书馆] Your interlibrary loan has arrived"
+    assert "红楼梦, which you asked us to borrow, has come from 法库县图书馆" in text.body
+    assert "collect it with your card by 2027-03-08. It must be back by 2027-04-30" in text.body
+
+
 @pytest.mark.parametrize("kind", Kind.values)
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_kind_has_a_subject_and_a_body_in_both_languages(kind, language):

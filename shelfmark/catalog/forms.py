@@ -30,15 +30,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        choices: list[tuple[str, Any]] = (
-            [(NETWORK, _("全网（不属于某一馆）"))] if access.may(user, "catalog.import", None) else []
-        )
         # Offer only the libraries where this user may import; the check is repeated in clean_library.
-        choices += [
-            (library.code, f"{library.name} ({library.code})")
-            for library in Library.objects.filter(is_active=True).order_by("path")
-            if access.may(user, "catalog.import", library)
-        ]
+        choices = library_choices(user, "catalog.import")
         library_field = self.fields["library"]
         assert isinstance(library_field, forms.ChoiceField)
         library_field.choices = choices
@@ -46,10 +39,27 @@ class ImportForm(forms.Form):
             self.fields["library"].initial = choices[0][0]
 
     def clean_library(self) -> Library | None:
-        code = self.cleaned_data.get("library") or NETWORK
-        library = None if code == NETWORK else Library.objects.filter(code=code).first()
-        if code != NETWORK and library is None:
-            raise forms.ValidationError(_("没有代码为 %(code)s 的图书馆。"), params={"code": code})
-        if not access.may(self.user, "catalog.import", library):
-            raise forms.ValidationError(_("您无权向该馆导入书目。"))
-        return library
+        return chosen_library(self.user, "catalog.import", self.cleaned_data.get("library"))
+
+
+def library_choices(user: Any, perm: str) -> list[tuple[str, Any]]:
+    """The libraries where `user` may do `perm` (the whole network first, when allowed at its root)."""
+    choices: list[tuple[str, Any]] = [(NETWORK, _("全网（不属于某一馆）"))] if access.may(user, perm, None) else []
+    choices += [
+        (library.code, f"{library.name} ({library.code})")
+        for library in Library.objects.filter(is_active=True).order_by("path")
+        if access.may(user, perm, library)
+    ]
+    return choices
+
+
+def chosen_library(user: Any, perm: str, code: str | None) -> Library | None:
+    """The library a form chose by code (None: the whole network), checked again: a forged code is refused."""
+    code = code or NETWORK
+    library = None if code == NETWORK else Library.objects.filter(code=code).first()
+    if code != NETWORK and library is None:
+        raise forms.ValidationError(_("没有代码为 %(code)s 的图书馆。"), params={"code": code})
+    if not access.may(user, perm, library):
+        message = _("您无权向该馆导入书目。") if perm == "catalog.import" else _("您无权在该馆编目。")
+        raise forms.ValidationError(message)
+    return library

@@ -22,7 +22,7 @@ from shelfmark.core.errors import DomainError, InvalidInput
 PER_PAGE = 20
 
 
-def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def render_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Render a refused or missing object as a page with the error's status, not a server error."""
 
     @wraps(view)
@@ -36,7 +36,7 @@ def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 @staff_required
-@_refusals
+@render_refusals
 def record_list(request: HttpRequest) -> HttpResponse:
     """Search the catalogue (an empty query lists everything), with facets and paging."""
     access.require_view(request.user)
@@ -75,7 +75,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@_refusals
+@render_refusals
 def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     """Show a record's fields (original script first, romanised after) and its MARC."""
     record = access.get_record_for_view(request.user, record_id)
@@ -83,7 +83,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @staff_required
-@_refusals
+@render_refusals
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Take a MARC file and its options, queue the import, and go to its progress page."""
     access.require_import_somewhere(request.user)
@@ -102,7 +102,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@_refusals
+@render_refusals
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Show one import: progress while it runs, then its counts and rejects."""
     job = access.get_import_job(request.user, job_id)
@@ -110,7 +110,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @staff_required
-@_refusals
+@render_refusals
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
     """Return the status fragment the job page polls every second until the job ends."""
     job = access.get_import_job(request.user, job_id)

@@ -8,11 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from shelfmark.catalog import access
+from shelfmark.catalog.forms import chosen_library, library_choices
 from shelfmark.libraries.models import Library
 from shelfmark.protocols.z3950 import client
 
-NETWORK = ""  # network-level record (no cataloguing library)
 FIELDS = [
     ("any", _("任意字段")),
     ("title", _("题名")),
@@ -58,23 +57,9 @@ class CopyForm(SearchForm):
         self.fields["library"].choices = cataloguing_choices(user)  # type: ignore[attr-defined]
 
     def clean_library(self) -> Library | None:
-        code = self.cleaned_data.get("library") or NETWORK
-        library = None if code == NETWORK else Library.objects.filter(code=code).first()
-        if code != NETWORK and library is None:
-            raise forms.ValidationError(_("没有代码为 %(code)s 的图书馆。"), params={"code": code})
-        if not access.may(self.user, "catalog.edit", library):
-            raise forms.ValidationError(_("您无权在该馆编目。"))
-        return library
+        return chosen_library(self.user, "catalog.edit", self.cleaned_data.get("library"))
 
 
 def cataloguing_choices(user: Any) -> list[tuple[str, Any]]:
     """The libraries where `user` may catalogue (network level first when allowed there)."""
-    choices: list[tuple[str, Any]] = (
-        [(NETWORK, _("全网（不属于某一馆）"))] if access.may(user, "catalog.edit", None) else []
-    )
-    choices += [
-        (library.code, f"{library.name} ({library.code})")
-        for library in Library.objects.filter(is_active=True).order_by("path")
-        if access.may(user, "catalog.edit", library)
-    ]
-    return choices
+    return library_choices(user, "catalog.edit")

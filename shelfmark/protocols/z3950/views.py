@@ -7,10 +7,6 @@ picked, and refuses when its title is no longer the one the cataloguer saw (the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,29 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shelfmark.accounts.views import staff_required
 from shelfmark.catalog import access
-from shelfmark.core.errors import DomainError, PermissionDenied
+from shelfmark.catalog.views import render_refusals
+from shelfmark.core.errors import DomainError
 from shelfmark.protocols.z3950 import client
 from shelfmark.protocols.z3950.forms import CopyForm, SearchForm, cataloguing_choices, configured_targets
 
 SHOWN = 20
 
 
-def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Render a refusal (no permission to view the catalogue) as the catalogue's refusal page, with its status."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return render(request, "catalog/refused.html", {"error": exc}, status=exc.status)
-
-    return wrapper
-
-
 @staff_required
 @require_GET
-@_refusals
+@render_refusals
 def search(request: HttpRequest) -> HttpResponse:
     """The search form; with a query, the records the server sent and a button to catalogue each."""
     access.require_view(request.user)
@@ -74,7 +58,7 @@ def _refusal(form: CopyForm) -> str:
 
 @staff_required
 @require_POST
-@_refusals
+@render_refusals
 def copy(request: HttpRequest) -> HttpResponse:
     """Catalogue the picked record, then show it; anything wrong is said on the search page."""
     access.require_view(request.user)

@@ -73,6 +73,19 @@ SHELFMARK_SRU_DATABASE_TITLE = os.environ.get("SHELFMARK_SRU_DATABASE_TITLE", SH
 SHELFMARK_SRU_DEFAULT_RECORDS = int(os.environ.get("SHELFMARK_SRU_DEFAULT_RECORDS", "10"))
 SHELFMARK_SRU_MAXIMUM_RECORDS = int(os.environ.get("SHELFMARK_SRU_MAXIMUM_RECORDS", "100"))
 
+
+def _z3950_targets(text: str) -> list[tuple[str, str, str]]:
+    """Z39.50 servers the copy-cataloguing page offers by name: `name=host:port/db[|unimarc];...`."""
+    targets = []
+    for entry in filter(None, (part.strip() for part in text.split(";"))):
+        name, _, rest = entry.partition("=")
+        zurl, _, syntax = rest.partition("|")
+        targets.append((name.strip(), zurl.strip(), syntax.strip() or "usmarc"))
+    return targets
+
+
+SHELFMARK_Z3950_TARGETS = _z3950_targets(os.environ.get("SHELFMARK_Z3950_TARGETS", ""))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -103,3 +103,10 @@ def test_a_malformed_target_and_a_silent_server_are_named(client: Client, net):
 
 def _pairs(target: client.Target) -> list[tuple[str, str]]:
     return [("target", str(target)), ("syntax", "usmarc"), ("field", "title"), ("term", "computer")]
+
+
+def test_the_servers_this_site_names_are_offered(client: Client, net, settings):
+    settings.SHELFMARK_Z3950_TARGETS = [("国家图书馆", "z.example.cn:210/Default", "usmarc")]
+    _staff(client, net, Role.CATALOGUER)
+    page = client.get("/staff/copycat/").content.decode()
+    assert '<option value="z.example.cn:210/Default">国家图书馆</option>' in page
